@@ -86,6 +86,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
             new GarbageCollector(store, registry, loggers.CreateLogger<GarbageCollector>()),
             new NamespaceController(store, registry, loggers.CreateLogger<NamespaceController>()),
             new KubeletStandIn(store, registry, options, loggers.CreateLogger<KubeletStandIn>()),
+            new CrdCleanupController(store, registry, loggers.CreateLogger<CrdCleanupController>()),
         };
         return new EmulatedCluster(app, url, store, registry, faults, controllers, Stopwatch.GetElapsedTime(started));
     }
