@@ -64,7 +64,7 @@ public static class ChildObjects
         var refs = child.Metadata.OwnerReferences ??= new List<V1OwnerReference>();
         var other = refs.FirstOrDefault(r => r.Controller == true && r.Uid != owner.Metadata.Uid);
         if (other is not null) throw new InvalidOperationException($"{child.Metadata.Name} is already controlled by {other.Kind}/{other.Name}");
-        var mine = new V1OwnerReference(owner.ApiVersion, owner.Kind, owner.Metadata.Name, owner.Metadata.Uid, blockOwnerDeletion: true, controller: true);
+        var mine = new V1OwnerReference { ApiVersion = owner.ApiVersion, Kind = owner.Kind, Name = owner.Metadata.Name, Uid = owner.Metadata.Uid, BlockOwnerDeletion = true, Controller = true };
         var index = refs.ToList().FindIndex(r => r.Uid == owner.Metadata.Uid);
         if (index >= 0) refs[index] = mine;
         else refs.Add(mine);
