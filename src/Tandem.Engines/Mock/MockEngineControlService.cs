@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Grpc.Core;
 using Tandem.Engines.Contract;
 using Tandem.Engines.Contract.V1;
@@ -5,20 +6,22 @@ using Tandem.Engines.Contract.V1;
 namespace Tandem.Engines.Mock;
 
 /// <summary>EngineControl served by the mock engine; an illegal state change answers FAILED_PRECONDITION naming the states.</summary>
-internal sealed class MockEngineControlService(MockEngine engine, MockEngineOptions options) : EngineControl.EngineControlBase
+internal sealed class MockEngineControlService(MockEngine engine, MockEngineOptions options, IHostApplicationLifetime lifetime) : EngineControl.EngineControlBase
 {
     public override async Task WatchStatus(WatchStatusRequest request, IServerStreamWriter<InstanceStatus> responseStream, ServerCallContext context)
     {
+        // Ending the stream on shutdown lets the server stop at once instead of waiting for clients to hang up.
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await foreach (var status in engine.WatchAsync(options.StatusHeartbeat, context.CancellationToken).ConfigureAwait(false))
+            await foreach (var status in engine.WatchAsync(options.StatusHeartbeat, done.Token).ConfigureAwait(false))
             {
-                await responseStream.WriteAsync(status, context.CancellationToken).ConfigureAwait(false);
+                await responseStream.WriteAsync(status, done.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away or the engine is stopping.
         }
     }
 
