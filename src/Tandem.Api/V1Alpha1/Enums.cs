@@ -40,7 +40,7 @@ public enum ScalingPolicyName
     /// <summary>Keep predicted TTFT and TPOT within the SLO.</summary>
     [JsonStringEnumMemberName("slo")] Slo,
 
-    /// <summary>Fixed counts: each role stays at its minimum.</summary>
+    /// <summary>Fixed counts: each role is held at its max (set min = max for a fixed size).</summary>
     [JsonStringEnumMemberName("static")] Static,
 }
 
