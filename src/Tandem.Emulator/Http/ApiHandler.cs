@@ -17,6 +17,10 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
         {
             if (faults.Latency > TimeSpan.Zero) await Task.Delay(faults.Latency, time, ctx.RequestAborted);
             if (faults.TakeFailure(ctx.Request.Method, ctx.Request.Path.Value ?? "") is { } injected) throw injected;
+            var fieldValidation = QueryOptions.Str(ctx, "fieldValidation");
+            if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
+                throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
+            RequestContext.FieldValidation = fieldValidation;
             await Dispatch(ctx, ApiPath.Parse(ctx.Request.Path.Value ?? "/"));
         }
         catch (ApiException e)

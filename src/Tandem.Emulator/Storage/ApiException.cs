@@ -30,7 +30,8 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
         foreach (var c in list) arr.Add(new JsonObject { ["reason"] = c.Type, ["message"] = c.Message, ["field"] = c.Field });
         details["causes"] = arr;
         var summary = string.Join(", ", list.Select(c => $"{c.Field}: {c.Message}"));
-        return new(422, "Invalid", $"{t.Kind} \"{name}\" is invalid: {summary}", details);
+        var kind = t.Group.Length == 0 || !t.IsCustom ? t.Kind : $"{t.Kind}.{t.Group}";
+        return new(422, "Invalid", $"{kind} \"{name}\" is invalid: {(list.Count == 1 ? summary : $"[{summary}]")}", details);
     }
 
     public static ApiException MethodNotSupported(string what) => new(405, "MethodNotAllowed", what);
