@@ -25,7 +25,8 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     public static ApiException Invalid(ResourceType t, string name, IEnumerable<(string Field, string Type, string Message)> causes)
     {
         var list = causes.ToList();
-        var details = Describe(t, name);
+        // Invalid names the kind (not the resource) in its details, so kubectl prints `The Widget "x" is invalid`.
+        var details = new JsonObject { ["name"] = name, ["group"] = t.Group, ["kind"] = t.Kind };
         var arr = new JsonArray();
         foreach (var c in list) arr.Add(new JsonObject { ["reason"] = c.Type, ["message"] = c.Message, ["field"] = c.Field });
         details["causes"] = arr;
