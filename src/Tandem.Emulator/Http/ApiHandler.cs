@@ -16,7 +16,7 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
         try
         {
             if (faults.Latency > TimeSpan.Zero) await Task.Delay(faults.Latency, time, ctx.RequestAborted);
-            if (faults.TakeFailure(ctx.Request.Method, ctx.Request.Path.Value ?? "") is { } injected) throw injected;
+            if (faults.TakeFailure(ctx.Request.Method, (ctx.Request.Path.Value ?? "") + ctx.Request.QueryString.Value) is { } injected) throw injected;
             var fieldValidation = QueryOptions.Str(ctx, "fieldValidation");
             if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
                 throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
