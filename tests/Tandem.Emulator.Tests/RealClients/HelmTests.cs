@@ -9,7 +9,7 @@ public sealed class HelmTests
     public async Task Helm_installs_upgrades_and_uninstalls_a_chart()
     {
         await using var s = await ClientSession.StartAsync();
-        Assert.Contains("STATUS: deployed", await s.HelmOk("install", "demo", Chart, "--namespace", "default"));
+        Assert.Contains("STATUS: deployed", await s.HelmOk("install", "demo", Chart, "--namespace", "default", "--wait", "--timeout", "90s"));
         Assert.Equal("hello", await s.KubectlOk("get", "configmap", "demo-config", "-o", "jsonpath={.data.message}"));
         Assert.Equal("helm", await s.KubectlOk("get", "configmap", "demo-config", "-o", "jsonpath={.metadata.managedFields[0].manager}"));
         Assert.Contains("demo", await s.HelmOk("list"));
@@ -18,6 +18,7 @@ public sealed class HelmTests
         Assert.Equal("bye", await s.KubectlOk("get", "configmap", "demo-config", "-o", "jsonpath={.data.message}"));
         Assert.Equal("3", await s.KubectlOk("get", "deployment", "demo-app", "-o", "jsonpath={.spec.replicas}"));
         Assert.Equal("2", await s.KubectlOk("get", "deployment", "demo-app", "-o", "jsonpath={.metadata.generation}"));
+        Assert.Contains("successfully rolled out", await s.KubectlOk("rollout", "status", "deployment/demo-app", "--timeout=90s"));
 
         Assert.Contains("uninstalled", await s.HelmOk("uninstall", "demo"));
         foreach (var kind in new[] { "configmap/demo-config", "deployment/demo-app", "service/demo-svc", "serviceaccount/demo-sa", "role/demo-role", "rolebinding/demo-binding" })
