@@ -58,7 +58,7 @@ app.kubernetes.io/part-of: tandem
 
 {{/*
 The rules the operator needs on the resources it watches and writes, and nothing else: a ClusterRole in cluster
-mode, the same rules in a Role per watched namespace in namespace-scoped mode. Lease rules are apart (leader
+mode, the same rules in a Role per watched namespace in namespace-scoped mode. ModelProfile has no status subresource, so it gets no status rule. Lease rules are apart (leader
 election happens in the release namespace only).
 */}}
 {{- define "tandem.operatorRules" -}}
@@ -72,7 +72,7 @@ election happens in the release namespace only).
   resources: ["enginepools"]
   verbs: ["create", "delete"]
 - apiGroups: ["serving.tandem.dev"]
-  resources: ["modelprofiles/status", "inferencedeployments/status", "enginepools/status"]
+  resources: ["inferencedeployments/status", "enginepools/status"]
   verbs: ["get", "update", "patch"]
 - apiGroups: ["serving.tandem.dev"]
   resources: ["enginepools/scale"]
