@@ -16,7 +16,7 @@ internal static class ChartTools
 
     public static async Task<string> KubectlAsync() => (await Binaries.Value).Kubectl;
 
-    /// <summary>Helm's own state (cache, config, data) kept out of the user's home, one directory per test run.</summary>
+    /// <summary>Helm's own state (cache, config, data) kept out of the user's home, under the git-ignored .tools/.</summary>
     public static IReadOnlyDictionary<string, string> HelmEnvironment { get; } = CreateHelmEnvironment();
 
     private static async Task<(string Helm, string Kubectl)> LocateAsync()
@@ -54,7 +54,7 @@ internal static class ChartTools
 
     private static IReadOnlyDictionary<string, string> CreateHelmEnvironment()
     {
-        var home = Directory.CreateTempSubdirectory("tandem-helm-").FullName;
+        var home = Path.Combine(RepositoryRoot, ".tools", "helm-home");
         return new Dictionary<string, string>
         {
             ["HELM_CACHE_HOME"] = Path.Combine(home, "cache"),
