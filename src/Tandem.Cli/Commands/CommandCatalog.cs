@@ -9,5 +9,6 @@ internal static class CommandCatalog
     {
         yield return OperatorCommand.Create();
         yield return CrdsCommand.Create();
+        yield return ClusterCommand.Create();
     }
 }
