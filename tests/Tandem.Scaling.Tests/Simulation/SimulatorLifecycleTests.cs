@@ -69,4 +69,23 @@ public class SimulatorLifecycleTests
 
         Assert.Contains("i0", error.Message);
     }
+
+    [Fact]
+    public void Live_scaling_lets_an_instance_loading_from_a_peer_prefill_at_half_speed_before_its_load_ends()
+    {
+        var options = new SimulationOptions
+        {
+            Model = Model with { LoadFromPeer = TimeSpan.FromSeconds(5) },
+            Bounds = new ScalingBounds { Standby = new StandbySettings(1, TimeSpan.FromSeconds(60)), Features = ScalingFeatures.FastLoad | ScalingFeatures.LiveScaling },
+        };
+
+        // i0 (prefill) is busy with a long prompt when the first decision activates standby i2 as prefill from peer i0.
+        var trace = new[] { new TraceRequest(0, 12000, 2), new TraceRequest(0.001, 1200, 2) };
+        var result = Simulator.Run(trace, new Scripted(new ActivateStandby("i2", Tandem.Scaling.Lifecycle.InstanceRole.Prefill, WeightSource.Peer("i0"), "test")), options);
+
+        // The second prompt arrives after that decision and goes straight to the loading i2.
+        var second = result.Outcomes[1];
+        Assert.Equal(0.001 + 0.010 + 1200 / 6000.0, second.TokenTimes[0], 9); // half of R = 12000
+        Assert.True(second.TokenTimes[0] < 5);                                   // long before the load ends
+    }
 }
