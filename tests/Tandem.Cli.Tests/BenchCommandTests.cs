@@ -103,7 +103,7 @@ public sealed class BenchCommandTests : IDisposable
 
     [Theory]
     [InlineData("max_prefill_num = \"lots\"", "", "[router] max_prefill_num: must be a number")]
-    [InlineData("prefill_lower_bound = 0.9\nprefill_upper_bound = 0.5", "", "[router] prefill_lower_bound/prefill_upper_bound: must have 0 < lower < upper")]
+    [InlineData("prefill_lower_bound = 0.9\nprefill_upper_bound = 0.5", "", "[router] prefill_lower_bound/prefill_upper_bound: must have 0 <= lower < upper")]
     [InlineData("warp_speed = 9", "", "[router] warp_speed: unknown key")]
     [InlineData("", "tokens_prefilled_per_sec = -1", "[models.llama3_8b] tokens_prefilled_per_sec: must be > 0")]
     [InlineData("", "[datasets.bad]\ndataset_path = \"nowhere.csv\"", "[datasets.bad] dataset_path: 'nowhere.csv' is neither a file")]

@@ -5,7 +5,6 @@ using Tandem.Scaling.Policies;
 using Tandem.Scaling.Simulation;
 using Tandem.Scaling.Workload;
 
-// The command tests invoke the internal command classes in-process (the attribute allows repeats, so others may add it too).
 
 namespace Tandem.Cli.Commands;
 

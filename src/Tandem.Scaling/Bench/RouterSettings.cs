@@ -29,10 +29,10 @@ public static class RouterSettings
 
     private static void CheckBand(string name, Band b)
     {
-        if (!(b.Lower > 0) || !(b.Upper > b.Lower))
+        if (!(b.Lower >= 0) || !(b.Upper > b.Lower))
         {
             throw new BenchTemplateException(string.Create(CultureInfo.InvariantCulture,
-                $"[router] {name}_lower_bound/{name}_upper_bound: must have 0 < lower < upper (got {b.Lower}, {b.Upper})."));
+                $"[router] {name}_lower_bound/{name}_upper_bound: must have 0 <= lower < upper (got {b.Lower}, {b.Upper})."));
         }
     }
 
