@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using Tandem.Emulator;
 
-[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Tandem.Cli.Tests")]
 
 namespace Tandem.Cli.Commands;
 
