@@ -25,4 +25,20 @@ public sealed class HelmTests
             Assert.NotEqual(0, (await s.Kubectl("get", kind)).ExitCode);
         Assert.DoesNotContain("demo", await s.HelmOk("list", "-q"));
     }
+
+    [Fact]
+    public async Task Helm_installs_and_uninstalls_the_tandem_chart_registering_its_crds()
+    {
+        var chart = Path.Combine(RealTools.RepoRoot, "charts", "tandem");
+        Assert.True(Directory.Exists(chart), $"{chart} is missing");
+        await using var s = await ClientSession.StartAsync();
+        Assert.Contains("STATUS: deployed", await s.HelmOk("install", "tandem", chart, "--namespace", "tandem-system", "--create-namespace"));
+        var kinds = await s.KubectlOk("api-resources", "--api-group=serving.tandem.dev", "-o", "name");
+        foreach (var r in new[] { "enginepools.serving.tandem.dev", "inferencedeployments.serving.tandem.dev", "modelprofiles.serving.tandem.dev" })
+            Assert.Contains(r, kinds);
+        Assert.Equal(0, (await s.Kubectl("get", "deployment", "tandem", "-n", "tandem-system")).ExitCode);
+        Assert.Equal(0, (await s.Kubectl("get", "clusterrole", "tandem")).ExitCode);
+        Assert.Contains("uninstalled", await s.HelmOk("uninstall", "tandem", "--namespace", "tandem-system"));
+        Assert.NotEqual(0, (await s.Kubectl("get", "deployment", "tandem", "-n", "tandem-system")).ExitCode);
+    }
 }
