@@ -50,6 +50,9 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
             case ApiPathKind.ResourceList when get: return Responses.WriteJson(ctx, 200, discovery.ResourceList(p.Group, p.Version) ?? throw NotFoundPath());
             case ApiPathKind.Resource: return DispatchResource(ctx, p);
             case ApiPathKind.OpenApi when get: return ServeOpenApi(ctx);
+            case ApiPathKind.Health when get:
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                return ctx.Response.WriteAsync("ok", ctx.RequestAborted);
             default: throw NotFoundPath();
         }
     }
