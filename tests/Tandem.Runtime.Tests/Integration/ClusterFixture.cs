@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using Tandem.Emulator;
 using Tandem.Runtime.Tests.Fakes;
 
@@ -10,13 +11,21 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public EmulatedCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The client tests write with (a separate client from the runtime's, as another process would be).</summary>
     public IKubernetes Client { get; private set; } = null!;
+
+    /// <summary>A fresh client for the runtime under test.</summary>
+    public IKubernetes NewClient() => Cluster.CreateClient();
 
     private int _namespaces;
 
     public async Task InitializeAsync()
     {
-        Cluster = await EmulatedCluster.StartAsync(new EmulatedClusterOptions { BookmarkInterval = TimeSpan.FromSeconds(1) });
+        // TANDEM_TEST_LOG=1 shows the emulator's own log when a test needs diagnosing.
+        var loggers = Environment.GetEnvironmentVariable("TANDEM_TEST_LOG") == "1"
+            ? LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug))
+            : null;
+        Cluster = await EmulatedCluster.StartAsync(new EmulatedClusterOptions { BookmarkInterval = TimeSpan.FromSeconds(1), LoggerFactory = loggers });
         Client = Cluster.CreateClient();
         await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(Widget.Definition());
     }

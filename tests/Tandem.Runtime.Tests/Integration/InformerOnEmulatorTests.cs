@@ -13,6 +13,7 @@ public sealed class InformerOnEmulatorTests(ClusterFixture fixture) : IClassFixt
     private readonly RuntimeMetrics _metrics = new(Prometheus.Metrics.NewCustomRegistry());
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _runs = [];
+    private readonly IKubernetes _runtimeClient = fixture.NewClient();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -21,11 +22,12 @@ public sealed class InformerOnEmulatorTests(ClusterFixture fixture) : IClassFixt
         fixture.Cluster.Faults.Clear();
         _stop.Cancel();
         await Task.WhenAll(_runs).WaitAsync(Eventually.DefaultDeadline);
+        _runtimeClient.Dispose();
     }
 
     private Informer<T> Start<T>(string ns, RecordingHandler<T>? handler = null) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var informer = new Informer<T>(new KubernetesResourceClient<T>(fixture.Client), new InformerSettings([ns], TimeSpan.Zero),
+        var informer = new Informer<T>(new KubernetesResourceClient<T>(_runtimeClient), new InformerSettings([ns], TimeSpan.Zero),
             TimeProvider.System, NullLogger<Informer<T>>.Instance, _metrics);
         if (handler is not null) informer.AddHandler(handler);
         _runs.Add(Task.Run(() => informer.RunAsync(_stop.Token)));
