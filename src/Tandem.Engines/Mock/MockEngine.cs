@@ -30,6 +30,7 @@ public sealed class MockEngine : IAsyncDisposable
     private int _prefillWaiting;
     private int _prefilling;
     private long _sequence;
+    private long _admitted;
 
     public MockEngine(MockEngineProfile profile, InstanceRole? role, bool standby, TimeProvider? time = null)
     {
@@ -52,6 +53,9 @@ public sealed class MockEngine : IAsyncDisposable
     }
 
     public MockEngineProfile Profile { get; }
+
+    /// <summary>Requests (or request legs) this engine has accepted since it started.</summary>
+    public long AdmittedRequests => Interlocked.Read(ref _admitted);
 
     public State State
     {
@@ -299,6 +303,7 @@ public sealed class MockEngine : IAsyncDisposable
             }
 
             _inFlight++;
+            _admitted++;
         }
 
         NotifyChanged();
