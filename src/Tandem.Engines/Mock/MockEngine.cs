@@ -317,8 +317,10 @@ public sealed class MockEngine : IAsyncDisposable
         {
             await _prefillSlot.WaitAsync(cancel).ConfigureAwait(false);
             entered = true;
+            // Armed before the status says "prefilling", so a fake clock advanced on seeing it fires the delay.
+            var prefill = Task.Delay(Profile.PrefillTime(promptTokens), _time, cancel);
             Adjust(() => { _prefillWaiting--; _prefilling++; });
-            await Task.Delay(Profile.PrefillTime(promptTokens), _time, cancel).ConfigureAwait(false);
+            await prefill.ConfigureAwait(false);
         }
         finally
         {
@@ -345,23 +347,27 @@ public sealed class MockEngine : IAsyncDisposable
     private void HoldUntilPulled(int promptTokens)
     {
         Adjust(() => { _unmigratedTokens += promptTokens; _inFlight++; });
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(Profile.TransferTime(promptTokens), _time, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Engine stopping: the KV is gone with it.
-            }
+        // Armed now, before the caller sees the prefill finish, so a fake clock can fire it.
+        var pulled = Task.Delay(Profile.TransferTime(promptTokens), _time, _stop.Token);
+        _ = ReleaseWhenPulledAsync(pulled, promptTokens);
+    }
 
-            Adjust(() =>
-            {
-                _unmigratedTokens -= promptTokens;
-                _inFlight--;
-                CompleteDrainIfEmpty();
-            });
+    private async Task ReleaseWhenPulledAsync(Task pulled, int promptTokens)
+    {
+        try
+        {
+            await pulled.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Engine stopping: the KV is gone with it.
+        }
+
+        Adjust(() =>
+        {
+            _unmigratedTokens -= promptTokens;
+            _inFlight--;
+            CompleteDrainIfEmpty();
         });
     }
 
