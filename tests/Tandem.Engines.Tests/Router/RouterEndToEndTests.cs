@@ -168,10 +168,12 @@ public sealed class RouterEndToEndTests
         await using var router = await StartRouter(SelectionPolicy.RoundRobin, Member("p", prefill, InstanceRole.Prefill), Member("d", decode, InstanceRole.Decode));
         using var pool = new EngineConnectionPool(Quick);
         using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sawLoad = Task.Run(async () =>
         {
             await foreach (var load in pool.Router(router.ControlAddress).WatchLoadAsync(cancel: watching.Token))
             {
+                connected.TrySetResult();
                 if (load.QueuedPromptTokens == 400 && load.Assignments.Any(a => a.Id == "p" && a.InFlightPromptTokens == 400))
                 {
                     return load;
@@ -181,6 +183,7 @@ public sealed class RouterEndToEndTests
             throw new TimeoutException("the load stream ended");
         });
 
+        await connected.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var result = await Stream(router, PromptTokens.Build(400), 2);
         var seen = await sawLoad;
 
