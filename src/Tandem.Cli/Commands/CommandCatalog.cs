@@ -7,6 +7,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return OperatorCommand.Create();
+        yield return CrdsCommand.Create();
         yield return EngineCommand.Create();
         yield return RouterCommand.Create();
         yield return LoadCommand.Create();

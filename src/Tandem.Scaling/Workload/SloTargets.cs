@@ -6,6 +6,15 @@ namespace Tandem.Scaling.Workload;
 /// </summary>
 public sealed record SloTargets(TimeSpan Ttft, TimeSpan Tpot)
 {
+    /// <summary>
+    /// Extra TTFT allowance per prompt token, in seconds, so the TTFT deadline can scale with the prompt (a default
+    /// SLO of 3 x the zero-load prefill time sets this to 3 / R); 0 keeps a fixed TTFT target.
+    /// </summary>
+    public double TtftSecondsPerInputToken { get; init; }
+
+    /// <summary>The TTFT deadline of a request with <paramref name="inputTokens"/> prompt tokens, in seconds after arrival.</summary>
+    public double TtftSecondsFor(int inputTokens) => Ttft.TotalSeconds + inputTokens * TtftSecondsPerInputToken;
+
     /// <summary>True when every token of <paramref name="outcome"/> met its deadline; failed requests never attain.</summary>
     public bool Attained(RequestOutcome outcome)
     {
@@ -14,7 +23,7 @@ public sealed record SloTargets(TimeSpan Ttft, TimeSpan Tpot)
             return false;
         }
 
-        var ttft = Ttft.TotalSeconds;
+        var ttft = TtftSecondsFor(outcome.InputTokens);
         var tpot = Tpot.TotalSeconds;
         for (var k = 0; k < outcome.TokenTimes.Count; k++)
         {

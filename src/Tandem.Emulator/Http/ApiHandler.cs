@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tandem.Emulator.Discovery;
+using Tandem.Emulator.Faults;
+using Tandem.Emulator.Storage;
+using Tandem.Emulator.Watch;
+
+namespace Tandem.Emulator.Http;
+
+/// <summary>The single request entry point: fault injection, then discovery or a resource verb by path and method.</summary>
+public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endpoints, WatchEndpoint watch, DiscoveryDocuments discovery,
+    EmulatorFaults faults, TimeProvider time, Func<string> serverAddress, ILogger logger)
+{
+    public async Task Handle(HttpContext ctx)
+    {
+        try
+        {
+            if (faults.Latency > TimeSpan.Zero) await Task.Delay(faults.Latency, time, ctx.RequestAborted);
+            if (faults.TakeFailure(ctx.Request.Method, ctx.Request.Path.Value ?? "") is { } injected) throw injected;
+            await Dispatch(ctx, ApiPath.Parse(ctx.Request.Path.Value ?? "/"));
+        }
+        catch (ApiException e)
+        {
+            logger.LogDebug("{Method} {Path}: {Code} {Reason} {Message}", ctx.Request.Method, ctx.Request.Path, e.Code, e.Reason, e.Message);
+            if (ctx.Response.HasStarted) return;
+            if (e.Code == 429) ctx.Response.Headers.RetryAfter = "1";
+            await Responses.WriteError(ctx, e);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested) { }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            logger.LogError(e, "{Method} {Path} failed", ctx.Request.Method, ctx.Request.Path);
+            await Responses.WriteError(ctx, new ApiException(500, "InternalError", $"an error on the server (\"{e.Message}\") has prevented the request from succeeding"));
+        }
+    }
+
+    private Task Dispatch(HttpContext ctx, ApiPath p)
+    {
+        var get = HttpMethods.IsGet(ctx.Request.Method);
+        switch (p.Kind)
+        {
+            case ApiPathKind.Version when get: return Responses.WriteJson(ctx, 200, DiscoveryDocuments.Version());
+            case ApiPathKind.CoreVersions when get: return Responses.WriteJson(ctx, 200, DiscoveryDocuments.CoreVersions(serverAddress()));
+            case ApiPathKind.GroupList when get: return Responses.WriteJson(ctx, 200, discovery.GroupList());
+            case ApiPathKind.Group when get: return Responses.WriteJson(ctx, 200, discovery.Group(p.Group) ?? throw NotFoundPath());
+            case ApiPathKind.ResourceList when get: return Responses.WriteJson(ctx, 200, discovery.ResourceList(p.Group, p.Version) ?? throw NotFoundPath());
+            case ApiPathKind.Resource: return DispatchResource(ctx, p);
+            default: throw NotFoundPath();
+        }
+    }
+
+    private Task DispatchResource(HttpContext ctx, ApiPath p)
+    {
+        var t = registry.Find(p.Group, p.Version, p.Resource) ?? throw NotFoundPath();
+        if (!t.Namespaced && p.Namespace is not null) throw NotFoundPath();
+        if (t.Namespaced && p.Namespace is null && p.Name is not null) throw NotFoundPath();
+        var ns = t.Namespaced ? p.Namespace : "";
+        var method = ctx.Request.Method;
+        bool isWatch = p.LegacyWatch || QueryOptions.Bool(ctx, "watch");
+        if (p.Name is null)
+        {
+            if (HttpMethods.IsGet(method)) return isWatch ? watch.Serve(ctx, t, ns, null) : endpoints.List(ctx, t, ns);
+            if (HttpMethods.IsPost(method)) return endpoints.Create(ctx, t, ns);
+            if (HttpMethods.IsDelete(method)) return endpoints.DeleteCollection(ctx, t, ns);
+            throw ApiException.MethodNotSupported($"the server does not allow this method on the requested resource");
+        }
+        if (HttpMethods.IsGet(method)) return isWatch ? watch.Serve(ctx, t, ns, p.Name) : endpoints.Get(ctx, t, ns!, p.Name, p.Subresource);
+        if (HttpMethods.IsPut(method)) return endpoints.Replace(ctx, t, ns!, p.Name, p.Subresource);
+        if (HttpMethods.IsPatch(method)) return endpoints.Patch(ctx, t, ns!, p.Name, p.Subresource);
+        if (HttpMethods.IsDelete(method) && p.Subresource.Length == 0) return endpoints.Delete(ctx, t, ns!, p.Name);
+        throw ApiException.MethodNotSupported("the server does not allow this method on the requested resource");
+    }
+
+    private static ApiException NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource");
+}

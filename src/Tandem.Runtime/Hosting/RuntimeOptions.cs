@@ -1,0 +1,62 @@
+namespace Tandem.Runtime;
+
+/// <summary>
+/// Settings of the controller runtime, bound from the "Runtime" configuration section (and so from command-line flags
+/// through <see cref="Hosting.RuntimeCommandLine.SwitchMappings"/>).
+/// </summary>
+public sealed class RuntimeOptions
+{
+    public const string SectionName = "Runtime";
+
+    /// <summary>Kubeconfig file; empty uses in-cluster config when in a pod, else the default kubeconfig.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Namespaces to watch; empty watches all. A comma-separated entry ("a,b") is split.</summary>
+    public List<string> Namespaces { get; set; } = [];
+
+    /// <summary>Client requests per second the process may make to the API server (sustained).</summary>
+    public double Qps { get; set; } = 20;
+
+    /// <summary>Client requests allowed in a burst above <see cref="Qps"/>.</summary>
+    public int Burst { get; set; } = 30;
+
+    /// <summary>How often every cached object is handed to its handlers again (0 disables resync).</summary>
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Concurrent reconciles per controller unless <see cref="ControllerWorkers"/> names the controller.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>Concurrent reconciles by controller name (the lower-case kind, e.g. "inferencedeployment").</summary>
+    public Dictionary<string, int> ControllerWorkers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How long the server may hold one watch open before the informer resumes it.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long shutdown waits for queued and in-flight reconciles before cancelling them.</summary>
+    public TimeSpan GracefulShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public LeaderElectionOptions LeaderElection { get; set; } = new();
+
+    /// <summary>Worker count for the named controller.</summary>
+    public int WorkersFor(string controller) => ControllerWorkers.TryGetValue(controller, out var n) ? n : Workers;
+}
+
+/// <summary>Leader election on a coordination.k8s.io Lease: only the holder runs controllers.</summary>
+public sealed class LeaderElectionOptions
+{
+    public bool Enabled { get; set; }
+
+    public string LeaseName { get; set; } = "tandem-operator";
+
+    /// <summary>Namespace of the Lease; defaults to $POD_NAMESPACE, else "default".</summary>
+    public string? LeaseNamespace { get; set; }
+
+    /// <summary>This replica's identity; defaults to the host name plus a random suffix.</summary>
+    public string? Identity { get; set; }
+
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+}
