@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Runtime.CompilerServices;
 using Tandem.Engines;
 using Tandem.Engines.Mock;
 using Tandem.Scaling.Lifecycle;
-
-[assembly: InternalsVisibleTo("Tandem.Cli.Tests")]
 
 namespace Tandem.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Tandem.Engines.Load;
-using Tandem.Engines.Mock;
+using Tandem.Api.Schema;
 using Tandem.Scaling.Workload;
 
 namespace Tandem.Cli.Commands;

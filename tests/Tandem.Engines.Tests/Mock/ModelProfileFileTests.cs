@@ -8,12 +8,14 @@ public sealed class ModelProfileFileTests
     [Fact]
     public void Full_model_profile_object_maps_every_field()
     {
-        var profile = ModelProfileFile.Parse(new StringReader("""
+        var profile = ModelProfileFile.Parse("""
             apiVersion: serving.tandem.dev/v1alpha1
             kind: ModelProfile
             metadata:
               name: llama3-8b
             spec:
+              source:
+                uri: hf://meta-llama/Meta-Llama-3-8B-Instruct
               tensorParallelSize: 2
               numHiddenLayers: 32
               kvCacheBlocks: 30000
@@ -28,7 +30,7 @@ public sealed class ModelProfileFileTests
                 storage: 1m30s
                 hostCache: 2s
                 peer: 500ms
-            """), "file");
+            """, "file");
 
         Assert.Equal("llama3-8b", profile.Name);
         Assert.Equal(2, profile.TensorParallelSize);
@@ -41,34 +43,34 @@ public sealed class ModelProfileFileTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), profile.LoadFromPeer);
     }
 
+    private const string Head = "apiVersion: serving.tandem.dev/v1alpha1\nkind: ModelProfile\nmetadata:\n  name: m\n";
+
     [Theory]
-    [InlineData("spec:\n  kvCacheBlocks: lots\n", "kvCacheBlocks")]
-    [InlineData("spec:\n  throughput:\n    prefillTokensPerSecond: -5\n", "throughput.prefillTokensPerSecond")]
-    [InlineData("spec:\n  loadTime:\n    peer: soon\n", "loadTime.peer")]
-    [InlineData("spec: [1, 2\n", "not valid YAML")]
+    [InlineData(Head + "spec:\n  kvCacheBlocks: lots\n", "kvCacheBlocks")]
+    [InlineData(Head + "spec:\n  kvCacheBlocks: 10\n  throughput:\n    prefillTokensPerSecond: -5\n    transferTokensPerSecond: 5\n", "spec.throughput.prefillTokensPerSecond")]
+    [InlineData(Head + "spec:\n  kvCacheBlocks: 10\n  throughput:\n    prefillTokensPerSecond: 5\n    transferTokensPerSecond: 5\n  loadTime:\n    peer: soon\n", "spec.loadTime.peer")]
+    [InlineData(Head + "spec:\n  throughput:\n    prefillTokensPerSecond: 5\n    transferTokensPerSecond: 5\n", "spec.kvCacheBlocks")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\n", "kind must be ModelProfile")]
+    [InlineData("spec: [1, 2\n", "not a valid ModelProfile")]
     public void Bad_field_is_named_in_the_error(string yaml, string named)
     {
-        var error = Record.Exception(() => ModelProfileFile.Parse(new StringReader(yaml), "bad"));
+        var error = Record.Exception(() => ModelProfileFile.Parse(yaml, "bad"));
 
         Assert.NotNull(error);
-        Assert.Contains(named, error.Message);
+        Assert.True(error.Message.Contains(named, StringComparison.Ordinal), error.Message);
     }
 
-    [Theory]
-    [InlineData("8s", 8000)]
-    [InlineData("500ms", 500)]
-    [InlineData("1m30s", 90000)]
-    [InlineData("1.5h", 5400000)]
-    [InlineData("0", 0)]
-    public void Go_durations_parse(string text, double millis) => Assert.Equal(millis, GoDuration.Parse(text, "f").TotalMilliseconds);
+    [Fact]
+    public void Shipped_example_profiles_match_the_seed_models()
+    {
+        var examples = Path.Combine(AppContext.BaseDirectory, "../../../../../examples/models");
+        foreach (var name in MockEngineProfile.Seeds.Keys)
+        {
+            var file = ModelProfileFile.Load(Path.Combine(examples, name + ".yaml"));
 
-    [Theory]
-    [InlineData("8")]
-    [InlineData("8 s")]
-    [InlineData("s")]
-    [InlineData("5d")]
-    public void Malformed_go_duration_is_rejected_naming_the_field(string text) =>
-        Assert.Contains("loadTime.storage", Assert.Throws<FormatException>(() => GoDuration.Parse(text, "loadTime.storage")).Message);
+            Assert.Equal(MockEngineProfile.Seed(name), file);
+        }
+    }
 
     [Theory]
     [InlineData("127.0.0.5", "127.0.0.5", 8000)]
