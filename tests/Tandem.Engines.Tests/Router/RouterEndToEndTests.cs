@@ -160,6 +160,20 @@ public sealed class RouterEndToEndTests
     }
 
     [Fact]
+    public async Task SetMembership_with_an_unset_role_is_invalid_argument_naming_the_member()
+    {
+        await using var router = await StartRouter(SelectionPolicy.RoundRobin);
+        using var pool = new EngineConnectionPool(Quick);
+
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => pool.Router(router.ControlAddress).SetMembershipAsync(1,
+            [new Member { Id = "x", Address = "127.0.0.1:8000", State = Contract.V1.InstanceState.Active }]));
+
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("instances[x].role", error.Status.Detail);
+        Assert.Equal(-1, router.Members.Version);
+    }
+
+    [Fact]
     public async Task WatchLoad_reports_queued_prompt_tokens_and_the_assignment_while_prefill_runs()
     {
         var slowPrefill = TestProfiles.Fast with { PrefillTokensPerSecond = 2000 };
