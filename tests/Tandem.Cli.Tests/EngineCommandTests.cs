@@ -14,7 +14,7 @@ public sealed class EngineCommandTests
         var output = new StringWriter();
         var config = new InvocationConfiguration { Output = TextWriter.Synchronized(output), Error = TextWriter.Synchronized(new StringWriter()) };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var run = EngineCommand.Create().Parse(["--listen", "127.0.0.1:0", "--control-port", "0", "--profile", "llama2-7b", "--role", "decode", "--speed", "100"]).InvokeAsync(config, stop.Token);
+        var run = EngineCommand.Create().Parse(["--listen", "127.0.0.1", "--port", "0", "--control-port", "0", "--profile", "llama2-7b", "--role", "decode", "--speed", "100"]).InvokeAsync(config, stop.Token);
         var line = await WaitForLineAsync(output, "EngineControl on ");
         var http = Regex.Match(line, @"OpenAI on (\S+),").Groups[1].Value;
         var control = Regex.Match(line, @"EngineControl on (\S+)").Groups[1].Value;

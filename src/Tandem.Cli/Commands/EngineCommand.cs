@@ -11,7 +11,8 @@ internal static class EngineCommand
     public static Command Create()
     {
         var listen = new Option<string>("--listen") { Description = "IP[:PORT] of the OpenAI endpoint (port default 8000; 0 picks a free one).", Required = true };
-        var profile = new Option<string>("--profile") { Description = "ModelProfile YAML file, or a seed model: llama2-7b, llama3-8b, mistral-24b, qwen-72b.", Required = true };
+        var profile = new Option<string?>("--profile") { Description = "ModelProfile YAML file, or a seed model: llama2-7b, llama3-8b, mistral-24b, qwen-72b. Default: the spec JSON in TANDEM_MODEL_PROFILE (as the operator sets on engine pods)." };
+        var port = new Option<int?>("--port") { Description = "OpenAI HTTP port (overrides a port in --listen)." };
         var role = new Option<string>("--role") { Description = "prefill, decode or both (a plain engine).", DefaultValueFactory = _ => "both" };
         role.AcceptOnlyFromAmong("prefill", "decode", "both");
         var standby = new Option<bool>("--standby") { Description = "Start without weights and wait for EngineControl Activate (as under the operator)." };
@@ -19,7 +20,7 @@ internal static class EngineCommand
         var speed = new Option<double>("--speed") { Description = "Run the model this many times faster (rates x, times /); for demos.", DefaultValueFactory = _ => 1.0 };
         var model = new Option<string?>("--model") { Description = "Model name reported in responses (default: the profile name)." };
         var command = new Command("engine", "Run a mock engine: emulated prefill/decode timing, OpenAI /v1/completions, vLLM /metrics and EngineControl.");
-        foreach (var option in new Option[] { listen, profile, role, standby, controlPort, speed, model })
+        foreach (var option in new Option[] { listen, port, profile, role, standby, controlPort, speed, model })
         {
             command.Options.Add(option);
         }
@@ -30,13 +31,13 @@ internal static class EngineCommand
             MockEngineOptions options;
             try
             {
-                var (address, port) = ListenAddress.Parse(parse.GetValue(listen)!, 8000);
-                var loaded = ModelProfileFile.Resolve(parse.GetValue(profile)!);
+                var (address, listenPort) = ListenAddress.Parse(parse.GetValue(listen)!, 8000);
+                var loaded = parse.GetValue(profile) is { } named ? ModelProfileFile.Resolve(named) : ModelProfileFile.FromEnvironment(Environment.GetEnvironmentVariable);
                 var factor = parse.GetValue(speed);
                 options = new MockEngineOptions
                 {
                     Address = address,
-                    HttpPort = port,
+                    HttpPort = parse.GetValue(port) ?? listenPort,
                     ControlPort = parse.GetValue(controlPort),
                     Profile = factor == 1.0 ? loaded : loaded.Accelerated(factor),
                     Role = parse.GetValue(role) switch { "prefill" => InstanceRole.Prefill, "decode" => InstanceRole.Decode, _ => null },

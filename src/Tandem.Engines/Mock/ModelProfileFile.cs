@@ -43,6 +43,38 @@ public static class ModelProfileFile
         return FromModelProfile(model);
     }
 
+    /// <summary>Environment variable with the ModelProfile spec as JSON, set on engine pods by the operator.</summary>
+    public const string ProfileVariable = "TANDEM_MODEL_PROFILE";
+
+    /// <summary>Environment variable with the ModelProfile's name, set on engine pods by the operator.</summary>
+    public const string ModelVariable = "TANDEM_MODEL";
+
+    /// <summary>
+    /// The profile of an engine pod from its environment (<see cref="ProfileVariable"/> holds the spec JSON); a pod
+    /// runtime passes the pod's env, <c>tandem engine</c> without <c>--profile</c> passes the process's.
+    /// </summary>
+    public static MockEngineProfile FromEnvironment(Func<string, string?> variable)
+    {
+        var json = variable(ProfileVariable);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new ArgumentException($"--profile: not given, and {ProfileVariable} (the ModelProfile spec as JSON, set by the operator) is not set either.");
+        }
+
+        ModelProfileSpec spec;
+        try
+        {
+            spec = KubernetesJson.Deserialize<ModelProfileSpec>(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new FormatException($"{ProfileVariable}: not a ModelProfile spec as JSON ({e.Message}).", e);
+        }
+
+        var name = variable(ModelVariable);
+        return FromModelProfile(new ModelProfile { Metadata = new() { Name = string.IsNullOrWhiteSpace(name) ? "model" : name }, Spec = spec });
+    }
+
     /// <summary>The mock engine's numbers for a ModelProfile (the API emulator's pod hook and the demo call this).</summary>
     public static MockEngineProfile FromModelProfile(ModelProfile model)
     {

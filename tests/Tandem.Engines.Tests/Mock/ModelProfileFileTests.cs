@@ -72,6 +72,31 @@ public sealed class ModelProfileFileTests
         }
     }
 
+    [Fact]
+    public void Pod_environment_spec_json_as_the_operator_writes_it_gives_the_seed_profile()
+    {
+        var examples = Path.Combine(AppContext.BaseDirectory, "../../../../../examples/models");
+        var model = k8s.KubernetesYaml.Deserialize<Tandem.Api.V1Alpha1.ModelProfile>(File.ReadAllText(Path.Combine(examples, "llama3-8b.yaml")));
+        var env = new Dictionary<string, string>
+        {
+            [ModelProfileFile.ProfileVariable] = k8s.KubernetesJson.Serialize(model.Spec),
+            [ModelProfileFile.ModelVariable] = "llama3-8b",
+        };
+
+        var profile = ModelProfileFile.FromEnvironment(env.GetValueOrDefault);
+
+        Assert.Equal(MockEngineProfile.Seed("llama3-8b"), profile);
+    }
+
+    [Fact]
+    public void Missing_profile_everywhere_names_the_flag_and_the_variable()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ModelProfileFile.FromEnvironment(_ => null));
+
+        Assert.Contains("--profile", error.Message);
+        Assert.Contains(ModelProfileFile.ProfileVariable, error.Message);
+    }
+
     [Theory]
     [InlineData("127.0.0.5", "127.0.0.5", 8000)]
     [InlineData("127.0.0.5:9001", "127.0.0.5", 9001)]
