@@ -17,7 +17,8 @@ public sealed record MockEngineProfile
     public double TransferTokensPerSecond { get; init; } = 30000;
     public double DecodeStepMillis { get; init; } = 20;
     public double DecodeStepMillisPerRequest { get; init; } = 0.05;
-    public int MaxModelLength { get; init; } = 4096;
+    /// <summary>Longest prompt + output; the default is large so traces are limited by KV capacity, as a ModelProfile without maxModelLength is.</summary>
+    public int MaxModelLength { get; init; } = 32768;
     public TimeSpan LoadFromStorage { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan LoadFromHostCache { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan LoadFromPeer { get; init; } = TimeSpan.FromSeconds(1);
