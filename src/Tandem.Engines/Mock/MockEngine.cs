@@ -65,9 +65,11 @@ public sealed class MockEngine : IAsyncDisposable
     /// <summary>The current status, as the EngineControl stream reports it.</summary>
     public InstanceStatus Status()
     {
-        var (running, waiting, usedBlocks) = _decode.Snapshot();
         lock (_gate)
         {
+            // Read under the engine lock (the batcher never takes it while holding its own), so no request is admitted
+            // between the two readings and counted twice.
+            var (running, waiting, usedBlocks) = _decode.Snapshot();
             return new InstanceStatus
             {
                 State = ContractMapping.ToProto(_state),

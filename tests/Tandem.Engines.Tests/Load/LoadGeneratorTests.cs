@@ -44,7 +44,8 @@ public sealed class LoadGeneratorTests
         {
             while (!sampling.IsCancellationRequested)
             {
-                peak = Math.Max(peak, engine.Engine.Status().RunningRequests + engine.Engine.Status().WaitingRequests);
+                var status = engine.Engine.Status();
+                peak = Math.Max(peak, status.RunningRequests + status.WaitingRequests);
                 await Task.Delay(1);
             }
         });
