@@ -74,7 +74,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(options.ListenAddress), options.Port));
         var app = builder.Build();
         string address = "";
-        var handler = new ApiHandler(registry, endpoints, watch, new DiscoveryDocuments(registry), faults, time, () => address, loggers.CreateLogger("Tandem.Emulator.Api"));
+        var handler = new ApiHandler(registry, endpoints, watch, new DiscoveryDocuments(registry), new OpenApiDocuments(registry), faults, time, () => address, loggers.CreateLogger("Tandem.Emulator.Api"));
         app.Run(handler.Handle);
         await app.StartAsync(ct);
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -86,6 +86,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
             new GarbageCollector(store, registry, loggers.CreateLogger<GarbageCollector>()),
             new NamespaceController(store, registry, loggers.CreateLogger<NamespaceController>()),
             new KubeletStandIn(store, registry, options, loggers.CreateLogger<KubeletStandIn>()),
+            new CrdCleanupController(store, registry, loggers.CreateLogger<CrdCleanupController>()),
         };
         return new EmulatedCluster(app, url, store, registry, faults, controllers, Stopwatch.GetElapsedTime(started));
     }

@@ -9,8 +9,11 @@ internal static class CommandCatalog
     {
         yield return OperatorCommand.Create();
         yield return CrdsCommand.Create();
+        yield return ClusterCommand.Create();
         yield return EngineCommand.Create();
         yield return RouterCommand.Create();
         yield return LoadCommand.Create();
+        yield return SimCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

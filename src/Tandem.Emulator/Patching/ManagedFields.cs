@@ -51,6 +51,8 @@ public sealed class ManagedFields(TimeProvider time)
         foreach (var other in entries.Where(e => !(e.Manager == manager && e.Operation == "Apply")))
             foreach (var p in appliedFields.Intersect(other.Fields).ToList())
             {
+                // A list item's "." entry only records that the item exists: both managers want it, no conflict.
+                if (p.EndsWith("\n.", StringComparison.Ordinal)) continue;
                 if (JsonNode.DeepEquals(FieldPaths.Resolve(baseObj, p), FieldPaths.Resolve(applied, p))) continue;
                 if (force) other.Fields.Remove(p); else conflicts.Add((other.Manager, other.ApiVersion, p));
             }

@@ -63,6 +63,8 @@ public sealed class WatchEndpoint(ObjectStore store, TableConverter tables, Time
         catch (OperationCanceledException) { }
     }
 
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
+
     private static async Task WriteEvent(HttpContext ctx, string type, JsonNode obj)
     {
         try
@@ -75,7 +77,7 @@ public sealed class WatchEndpoint(ObjectStore store, TableConverter tables, Time
                 obj.WriteTo(w);
                 w.WriteEndObject();
             }
-            ctx.Response.Body.WriteByte((byte)'\n');
+            await ctx.Response.Body.WriteAsync(NewLine, ctx.RequestAborted);
             await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException) { }

@@ -5,8 +5,8 @@ namespace Tandem.Scaling.Policies;
 /// <summary>
 /// Carries desired active counts out as instance actions, the same for every policy (DESIGN §2 lifecycle):
 /// a scale-up is filled from, in order, cancelled drains, warm instances, a mutation (decode only, when prefill
-/// shrinks), standby instances, pods already pending, and finally new pods (cold starts); a scale-down drains the
-/// instances with the least live work, never a weight source; warm instances past scaleDownDelay unload to standby;
+/// shrinks), standby instances, pods already pending, and finally new pods (cold starts); a scale-down (none while the role
+/// has an instance loading) drains the instances with the least live work, never a weight source; warm instances past scaleDownDelay unload to standby;
 /// the slow tier keeps <c>standby.replicas</c> standby pods and deletes extra ones idle past <c>idleTimeout</c>.
 /// </summary>
 public static class FleetPlanner
@@ -123,6 +123,13 @@ public static class FleetPlanner
         public void Shrink(InstanceRole role)
         {
             var need = role == InstanceRole.Prefill ? NeedPrefill : NeedDecode;
+
+            // While a scale-up of the role is still loading, removing an active instance could leave it with no capacity.
+            if (input.Instances.Any(i => i.State == InstanceState.Loading && i.Role == role))
+            {
+                return;
+            }
+
             while (need < 0 && removals[role] < maxRemovals)
             {
                 if (RemovalCandidate(role) is not { } victim)

@@ -29,6 +29,12 @@ public sealed class KpaPolicy : TargetPolicy
         var decodeLoad = Math.Max(
             m.UsedKvBlocks / (double)model.KvBlocksPerInstance / b.Decode.Utilization.Midpoint,
             m.UnmigratedKvTokens / model.TransferTokensPerSecond / b.Migration.Midpoint);
+        // A repeated decision at the same instant replaces its sample, so the windows stay bounded.
+        if (samples.Count > 0 && samples[^1].At == input.Now)
+        {
+            samples.RemoveAt(samples.Count - 1);
+        }
+
         samples.Add((input.Now, prefillLoad, decodeLoad));
         samples.RemoveAll(s => input.Now - s.At > StableWindow);
 

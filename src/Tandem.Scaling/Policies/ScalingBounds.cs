@@ -75,9 +75,9 @@ public sealed record Band(double Lower, double Upper)
 
     public void Validate(string field)
     {
-        if (!(Lower > 0) || !(Upper > Lower) || double.IsInfinity(Upper))
+        if (!(Lower >= 0) || !(Upper > Lower) || double.IsInfinity(Upper))
         {
-            throw new ArgumentException($"{field}: must have 0 < lower < upper (got {Lower}..{Upper}).");
+            throw new ArgumentException($"{field}: must have 0 <= lower < upper (got {Lower}..{Upper}).");
         }
     }
 }

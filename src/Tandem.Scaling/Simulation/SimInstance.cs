@@ -28,6 +28,9 @@ internal sealed class SimInstance(string id, InstanceState state, InstanceRole? 
     public bool Stepping { get; set; }
     public double StepStart { get; set; }
 
+    /// <summary>Loading from a peer with live-scaling: serves prefill at half speed while its weights arrive.</summary>
+    public bool LiveFromPeer { get; set; }
+
     /// <summary>Until when a peer loads weights from this instance.</summary>
     public double WeightSourceUntil { get; set; } = double.NegativeInfinity;
 

@@ -14,7 +14,8 @@ namespace Tandem.Scaling.Simulation;
 /// transfer at a time per decode instance (none when a mutated instance decodes its own prefill); decode runs
 /// continuous batching with a step of base + per-sequence x batch. Pods take ColdStart to become standby; standby
 /// loads weights in the chosen source's load time; draining finishes in-flight work then goes warm. GPU-seconds are
-/// charged for every pod from creation to deletion (standby included). Live-scaling is not modelled.
+/// charged for every pod from creation to deletion (standby included). With live-scaling, an instance loading from a
+/// peer already takes prefill batches at half speed (the peer runs the layers that have not arrived yet).
 /// </summary>
 public sealed class Simulator
 {
@@ -135,6 +136,7 @@ public sealed class Simulator
                 break;
             case Kind.LoadDone when e.Instance!.Version == e.Version && e.Instance.State == InstanceState.Loading:
                 e.Instance.MoveTo(InstanceState.Active, now);
+                e.Instance.LiveFromPeer = false;
                 Dispatch();
                 Migrate();
                 break;
@@ -173,7 +175,8 @@ public sealed class Simulator
                 return;
             }
 
-            if (instance.State != InstanceState.Active || instance.Role != InstanceRole.Prefill || instance.Batch is not null)
+            var live = instance.State == InstanceState.Loading && instance.LiveFromPeer;
+            if ((instance.State != InstanceState.Active && !live) || instance.Role != InstanceRole.Prefill || instance.Batch is not null)
             {
                 continue;
             }
@@ -189,7 +192,8 @@ public sealed class Simulator
 
             queuedTokens -= tokens;
             instance.Batch = batch;
-            Schedule(now + model.PrefillOverhead.TotalSeconds + tokens / model.PrefillTokensPerSecond, new Event(Kind.PrefillDone, instance, null, 0));
+            var rate = live ? model.PrefillTokensPerSecond / 2 : model.PrefillTokensPerSecond;
+            Schedule(now + model.PrefillOverhead.TotalSeconds + tokens / rate, new Event(Kind.PrefillDone, instance, null, 0));
         }
     }
 
@@ -424,6 +428,7 @@ public sealed class Simulator
                     WeightSourceKind.HostCache => model.LoadFromHostCache,
                     _ => model.LoadFromStorage,
                 }).TotalSeconds;
+                i.LiveFromPeer = a.Source.Kind == WeightSourceKind.Peer && options.Bounds.Features.HasFlag(ScalingFeatures.LiveScaling);
                 if (a.Source.PeerId is { } peer)
                 {
                     var source = Find(peer);

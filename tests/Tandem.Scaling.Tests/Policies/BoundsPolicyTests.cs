@@ -138,4 +138,15 @@ public class BoundsPolicyTests
         Assert.Equal(WeightSource.HostCache, Activate(ScalingFeatures.HostCache).Source);   // 1.2 s < 1.4 s from a peer
         Assert.Equal(WeightSource.Peer("p0"), Activate(ScalingFeatures.FastLoad).Source); // the active peer with the fewest blocks
     }
+
+    [Fact]
+    public void No_instance_of_a_role_is_drained_while_a_scale_up_of_that_role_is_still_loading()
+    {
+        var fleet = new Fleet().Active("p0", P).Add("p1", InstanceState.Loading, P).Active("d0", D, blocks: 18000);
+
+        var decision = new BoundsPolicy().Decide(fleet.Now()); // no queued prompts: prefill wants fewer
+
+        Assert.Equal(1, decision.Prefill.Desired);
+        Assert.DoesNotContain(decision.Actions, a => a is Drain);
+    }
 }
