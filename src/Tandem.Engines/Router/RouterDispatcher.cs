@@ -79,7 +79,7 @@ internal sealed class RouterDispatcher(
     private async Task<OpenAiError?> DispatchAsync(Flight flight, ClientResponse output, DateTimeOffset deadline, CancellationToken cancel)
     {
         var remaining = flight.Request.MaxTokens - output.Tokens;
-        var prefill = await WaitForAsync(m => m.TakesPrefill, prefillSelector, flight.Words, load.PromptTokensOn, deadline, cancel).ConfigureAwait(false);
+        var prefill = await WaitForAsync(m => m.TakesPrefill && !flight.Avoids(m, members.Version), prefillSelector, flight.Words, load.PromptTokensOn, deadline, cancel).ConfigureAwait(false);
         if (prefill is null)
         {
             return new OpenAiError(503, "service_unavailable", $"No prefill instance became available within {options.QueueTimeout.TotalSeconds:0.#} s.");
@@ -97,7 +97,7 @@ internal sealed class RouterDispatcher(
             return flight.ClientError;
         }
 
-        var decode = await WaitForAsync(m => m.TakesDecode, decodeSelector, flight.Words, load.RequestsOn, deadline, cancel).ConfigureAwait(false);
+        var decode = await WaitForAsync(m => m.TakesDecode && !flight.Avoids(m, members.Version), decodeSelector, flight.Words, load.RequestsOn, deadline, cancel).ConfigureAwait(false);
         if (decode is null)
         {
             return new OpenAiError(503, "service_unavailable", $"No decode instance became available within {options.QueueTimeout.TotalSeconds:0.#} s.");
@@ -268,6 +268,7 @@ internal sealed class RouterDispatcher(
         var code = (int)status;
         var message = ErrorMessage(body);
         flight.LastFailure = $"instance {instance.Id} answered {code}: {message}";
+        flight.Avoid(instance.Id, members.Version);
         if (code is >= 400 and < 500 and not 408 and not 429)
         {
             flight.ClientError = new OpenAiError(code, "invalid_request_error", message);
@@ -281,6 +282,7 @@ internal sealed class RouterDispatcher(
     private void Lost(Flight flight, RouterMember instance, Exception e)
     {
         flight.LastFailure = $"instance {instance.Id} failed: {e.Message}";
+        flight.Avoid(instance.Id, members.Version);
         logger.LogInformation("Re-dispatching a request: instance {Instance} failed or left ({Reason})", instance.Id, e.Message);
     }
 
@@ -305,6 +307,14 @@ internal sealed class RouterDispatcher(
         public string[] Words { get; } = words;
         public bool Prefilled { get; set; }
         public string LastFailure { get; set; } = "";
+
+        // Instances that refused or failed this request, with the membership version then: a re-dispatch skips them
+        // until the membership changes (e.g. an instance that went warm before the operator's update arrived).
+        private readonly Dictionary<string, long> _avoid = new(StringComparer.Ordinal);
+
+        public void Avoid(string id, long version) => _avoid[id] = version;
+
+        public bool Avoids(RouterMember member, long version) => _avoid.TryGetValue(member.Id, out var at) && at == version;
         public OpenAiError? ClientError { get; set; }
     }
 }

@@ -29,11 +29,12 @@ public sealed class ActionExecutor(
     {
         var done = 0;
         var byId = fleetNow.Instances.ToDictionary(i => i.Pod.Metadata.Name, StringComparer.Ordinal);
+        var names = fleetNow.Instances.Select(i => i.Pod.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var action in decision.Actions)
         {
             try
             {
-                var (reason, role, direction, note) = await ExecuteAsync(deployment, profile, fleetNow, byId, action, state, now, cancel).ConfigureAwait(false);
+                var (reason, role, direction, note) = await ExecuteAsync(deployment, profile, names, byId, action, state, now, cancel).ConfigureAwait(false);
                 done++;
                 metrics.Decisions.WithLabels(deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, role, direction, reason).Inc();
                 logger.LogInformation("{Kind}/{Namespace}/{Name}: {Reason}: {Note}", InferenceDeployment.KubeKind, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, reason, note);
@@ -49,7 +50,7 @@ public sealed class ActionExecutor(
         return done;
     }
 
-    private async Task<(string Reason, string Role, string Direction, string Note)> ExecuteAsync(InferenceDeployment deployment, ModelProfile profile, FleetObservation fleetNow,
+    private async Task<(string Reason, string Role, string Direction, string Note)> ExecuteAsync(InferenceDeployment deployment, ModelProfile profile, HashSet<string> podNames,
         Dictionary<string, ObservedInstance> byId, ScalingAction action, DeploymentScalingState state, DateTimeOffset now, CancellationToken cancel)
     {
         switch (action)
@@ -91,9 +92,11 @@ public sealed class ActionExecutor(
                 return ("Unloaded", "none", "down", $"Instance {unload.InstanceId} unloaded its weights and is standby: {unload.Reason}");
             case CreatePods create:
             {
-                var names = InstanceNaming.NextFree(deployment.Metadata.Name, fleetNow.Instances.Select(i => i.Pod.Metadata.Name), create.Count);
+                // Names taken by earlier creates of this tick count too.
+                var names = InstanceNaming.NextFree(deployment.Metadata.Name, podNames, create.Count);
                 foreach (var name in names)
                 {
+                    podNames.Add(name);
                     await CreatePodAsync(EnginePodBuilder.Build(deployment, profile, name), cancel).ConfigureAwait(false);
                 }
 

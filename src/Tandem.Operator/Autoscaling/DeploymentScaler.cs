@@ -42,6 +42,13 @@ public sealed class DeploymentScaler(
         var input = new ScalingInput(now, SpecMapping.ToModelNumbers(profile), bounds, fleet.Load, fleet.Instances.Select(i => i.View).ToArray());
         var decision = state.Policy.Decide(input);
 
+        var drains = decision.Actions.OfType<Drain>().Select(d => d.InstanceId).ToHashSet(StringComparer.Ordinal);
+        if (drains.Count > 0)
+        {
+            // Removal order: stop routing to the instance, then drain it.
+            await membership.PublishAsync(deployment, fleet, state, now, cancel, drains).ConfigureAwait(false);
+        }
+
         var acted = await executor.ExecuteAsync(deployment, profile, fleet, decision, state, now, cancel).ConfigureAwait(false);
         await SyncLabelsAsync(fleet, cancel).ConfigureAwait(false);
         await membership.PublishAsync(deployment, fleet, state, now, cancel).ConfigureAwait(false);

@@ -13,7 +13,12 @@ namespace Tandem.Operator.Autoscaling;
 /// </summary>
 public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPublisher> logger)
 {
-    public async Task PublishAsync(InferenceDeployment deployment, FleetObservation observation, DeploymentScalingState state, DateTimeOffset now, CancellationToken cancel)
+    /// <summary>
+    /// Publishes the observed membership; instances in <paramref name="drainingNext"/> are already shown as draining, so
+    /// routers stop sending them new work before the Drain call reaches them (stop routing, then drain).
+    /// </summary>
+    public async Task PublishAsync(InferenceDeployment deployment, FleetObservation observation, DeploymentScalingState state, DateTimeOffset now, CancellationToken cancel,
+        IReadOnlySet<string>? drainingNext = null)
     {
         var members = observation.Instances
             .Where(i => i.ServingAddress is not null && i.View.State is InstanceState.Active or InstanceState.Draining && i.View.Role is not null)
@@ -22,7 +27,7 @@ public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPub
                 Id = i.Pod.Metadata.Name,
                 Address = i.ServingAddress!,
                 Role = ContractMapping.ToProto(i.View.Role),
-                State = ContractMapping.ToProto(i.View.State),
+                State = ContractMapping.ToProto(drainingNext?.Contains(i.Pod.Metadata.Name) == true ? InstanceState.Draining : i.View.State),
             })
             .ToArray();
         var fingerprint = string.Join(';', members.Select(m => $"{m.Id}|{m.Address}|{m.Role}|{m.State}"));

@@ -8,14 +8,14 @@ public sealed record RequestOutcome(double ArrivalSeconds, int InputTokens, int 
 {
     public bool Failed => Error is not null || TokenTimes.Count == 0;
 
-    /// <summary>Time to first token, in seconds.</summary>
-    public double Ttft => TokenTimes[0] - ArrivalSeconds;
+    /// <summary>Time to first token, in seconds (NaN when no token came).</summary>
+    public double Ttft => TokenTimes.Count > 0 ? TokenTimes[0] - ArrivalSeconds : double.NaN;
 
     /// <summary>Mean time per output token after the first, in seconds (0 for one-token answers).</summary>
     public double Tpot => TokenTimes.Count > 1 ? (TokenTimes[^1] - TokenTimes[0]) / (TokenTimes.Count - 1) : 0;
 
-    /// <summary>End-to-end latency, in seconds.</summary>
-    public double Latency => TokenTimes[^1] - ArrivalSeconds;
+    /// <summary>End-to-end latency, in seconds (NaN when no token came).</summary>
+    public double Latency => TokenTimes.Count > 0 ? TokenTimes[^1] - ArrivalSeconds : double.NaN;
 
     /// <summary>A request that failed before producing a token.</summary>
     public static RequestOutcome Failure(double arrival, int input, int output, string error) =>
