@@ -51,7 +51,7 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
         var manager = QueryOptions.FieldManager(ctx);
         if (subresource == "scale")
         {
-            var r = ScaleSubresource.Update(store, t, ns, name, _ => body, dryRun);
+            var r = ScaleSubresource.Update(store, t, ns, name, _ => body, dryRun, (old, next) => managedFields.RecordUpdate(t, old, next, manager, "scale"));
             await Responses.WriteJson(ctx, 200, r);
             return;
         }
@@ -79,7 +79,8 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
         var isApply = contentType.StartsWith("application/apply-patch", StringComparison.Ordinal);
         if (subresource == "scale")
         {
-            var r = ScaleSubresource.Update(store, t, ns, name, scale => PatchTypes.Apply(t, scale, contentType, patch), dryRun);
+            var r = ScaleSubresource.Update(store, t, ns, name, scale => PatchTypes.Apply(t, scale, contentType, patch), dryRun,
+                (old, next) => managedFields.RecordUpdate(t, old, next, manager, "scale"));
             await Responses.WriteJson(ctx, 200, r);
             return;
         }
