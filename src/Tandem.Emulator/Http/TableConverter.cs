@@ -63,7 +63,7 @@ public sealed class TableConverter(TimeProvider time)
         var cells = new JsonArray();
         foreach (var c in columns) cells.Add(Cell(c, item));
         var row = new JsonObject { ["cells"] = cells };
-        if (include == "Object") row["object"] = Responses.WithApiVersion(item, t.GroupVersion);
+        if (include == "Object") row["object"] = Responses.Present(t, item).DeepClone();
         else if (include == "Metadata")
         {
             var meta = item["metadata"]!.DeepClone().AsObject();
