@@ -60,6 +60,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var registry = new ResourceRegistry();
         var store = new ObjectStore(time, options.MaxHistory);
+        store.AddHook(new MetadataValidation());
         store.AddHook(new BuiltinStrategies());
         store.AddHook(new CrdRegistrar(registry));
         store.AddHook(new CustomResourceAdmission());

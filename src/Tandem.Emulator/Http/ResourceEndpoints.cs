@@ -10,8 +10,7 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
 {
     public async Task Get(HttpContext ctx, ResourceType t, string ns, string name, string subresource)
     {
-        var obj = store.Get(t, ns, name) ?? throw ApiException.NotFound(t, name);
-        obj["apiVersion"] = t.GroupVersion;
+        var obj = Responses.Present(t, store.Get(t.Stored, ns, name) ?? throw ApiException.NotFound(t, name)).DeepClone().AsObject();
         if (subresource == "scale") { await Responses.WriteJson(ctx, 200, ScaleSubresource.ToScale(t, obj)); return; }
         CheckSubresource(t, subresource, allowScale: false);
         if (TableConverter.WantsTable(ctx)) { await Responses.WriteJson(ctx, 200, tables.ToTable(t, [obj], store.Revision, null, ctx)); return; }
@@ -20,8 +19,8 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
 
     public async Task List(HttpContext ctx, ResourceType t, string? ns)
     {
-        var filter = Filters.FromQuery(ctx);
-        var page = store.List(t, ns, filter, QueryOptions.Long(ctx, "limit") ?? 0, QueryOptions.Str(ctx, "continue"));
+        var filter = Filters.FromQuery(ctx, type: t);
+        var page = store.List(t.Stored, ns, filter, QueryOptions.Long(ctx, "limit") ?? 0, QueryOptions.Str(ctx, "continue"));
         if (TableConverter.WantsTable(ctx)) { await Responses.WriteJson(ctx, 200, tables.ToTable(t, page.Items, page.Revision, page.Continue, ctx)); return; }
         await Responses.WriteList(ctx, t, page);
     }
@@ -38,10 +37,10 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
             if (!string.IsNullOrEmpty(bodyNs) && bodyNs != ns)
                 throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
         }
-        managedFields.RecordUpdate(null, obj, QueryOptions.FieldManager(ctx), t.GroupVersion);
+        managedFields.RecordUpdate(t, null, obj, QueryOptions.FieldManager(ctx));
         var dryRun = QueryOptions.DryRun(ctx);
-        var created = store.Create(t, ns ?? "", obj, dryRun);
-        await Responses.WriteJson(ctx, 201, created);
+        var created = store.Create(t.Stored, ns ?? "", ToStorage(t, obj), dryRun);
+        await Responses.WriteJson(ctx, 201, Responses.Present(t, created));
     }
 
     public async Task Replace(HttpContext ctx, ResourceType t, string ns, string name, string subresource)
@@ -51,21 +50,22 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
         var manager = QueryOptions.FieldManager(ctx);
         if (subresource == "scale")
         {
-            var r = ScaleSubresource.Update(store, t, ns, name, _ => body, dryRun);
+            var r = ScaleSubresource.Update(store, t, ns, name, _ => body, dryRun, (old, next) => managedFields.RecordUpdate(t, old, next, manager, "scale"));
             await Responses.WriteJson(ctx, 200, r);
             return;
         }
         CheckSubresource(t, subresource, allowScale: false);
         CheckKind(t, body);
-        var result = store.Update(t, ns, name, current =>
+        var result = store.Update(t.Stored, ns, name, stored =>
         {
-            if (current is null) throw ApiException.NotFound(t, name);
+            if (stored is null) throw ApiException.NotFound(t, name);
+            var current = Responses.Present(t, stored);
             if (string.IsNullOrEmpty(JsonPaths.Str(JsonPaths.Metadata(body), "resourceVersion")) && !AllowsUnconditionalUpdate(t))
                 throw new ApiException(422, "Invalid", $"{t.Kind} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
-            managedFields.RecordUpdate(current, body, manager, t.GroupVersion);
-            return body;
+            managedFields.RecordUpdate(t, current, body, manager, subresource);
+            return ToStorage(t, body);
         }, subresource, dryRun);
-        await Responses.WriteJson(ctx, 200, result.Object);
+        await Responses.WriteJson(ctx, 200, Responses.Present(t, result.Object));
     }
 
     public async Task Patch(HttpContext ctx, ResourceType t, string ns, string name, string subresource)
@@ -79,50 +79,52 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
         var isApply = contentType.StartsWith("application/apply-patch", StringComparison.Ordinal);
         if (subresource == "scale")
         {
-            var r = ScaleSubresource.Update(store, t, ns, name, scale => PatchTypes.Apply(t, scale, contentType, patch), dryRun);
+            var r = ScaleSubresource.Update(store, t, ns, name, scale => PatchTypes.Apply(t, scale, contentType, patch), dryRun,
+                (old, next) => managedFields.RecordUpdate(t, old, next, manager, "scale"));
             await Responses.WriteJson(ctx, 200, r);
             return;
         }
         CheckSubresource(t, subresource, allowScale: false);
-        var result = store.Update(t, ns, name, current =>
+        var result = store.Update(t.Stored, ns, name, stored =>
         {
+            var current = stored is null ? null : Responses.Present(t, stored).DeepClone().AsObject();
             if (isApply)
             {
                 if (patch is not JsonObject applied) throw ApiException.BadRequest("an apply patch must be an object");
                 CheckKind(t, applied);
                 var appliedName = JsonPaths.Str(applied["metadata"] as JsonObject, "name");
                 if (appliedName != name) throw ApiException.BadRequest($"metadata.name: Invalid value: \"{appliedName}\": the name of the applied object must match the URL ({name})");
-                return managedFields.Apply(t, current, applied, manager, force, subresource);
+                return ToStorage(t, managedFields.Apply(t, current, applied, manager, force, subresource));
             }
             if (current is null) throw ApiException.NotFound(t, name);
             var next = PatchTypes.Apply(t, current, contentType, patch);
-            managedFields.RecordUpdate(current, next, manager, t.GroupVersion);
-            return next;
+            managedFields.RecordUpdate(t, current, next, manager, subresource);
+            return ToStorage(t, next);
         }, subresource, dryRun);
-        await Responses.WriteJson(ctx, result.Created ? 201 : 200, result.Object);
+        await Responses.WriteJson(ctx, result.Created ? 201 : 200, Responses.Present(t, result.Object));
     }
 
     public async Task Delete(HttpContext ctx, ResourceType t, string ns, string name)
     {
         var request = await DeleteOptions.Read(ctx);
-        var result = store.Delete(t, ns, name, request);
+        var result = store.Delete(t.Stored, ns, name, request);
         // Like the apiserver, most built-ins answer an immediate delete with a Status, pods and custom resources with the object.
         if (result.Deleted && !t.IsCustom && t.Kind is not ("Pod" or "Namespace" or "CustomResourceDefinition"))
             await Responses.WriteJson(ctx, 200, Responses.Success(t, result.Object));
         else
-            await Responses.WriteJson(ctx, 200, result.Object);
+            await Responses.WriteJson(ctx, 200, Responses.Present(t, result.Object));
     }
 
     public async Task DeleteCollection(HttpContext ctx, ResourceType t, string? ns)
     {
         var request = await DeleteOptions.Read(ctx);
-        var filter = Filters.FromQuery(ctx);
-        var page = store.List(t, ns, filter);
+        var filter = Filters.FromQuery(ctx, type: t);
+        var page = store.List(t.Stored, ns, filter);
         var items = new JsonArray();
         foreach (var obj in page.Items)
         {
             var meta = (JsonObject)obj["metadata"]!;
-            try { items.Add(store.Delete(t, JsonPaths.Str(meta, "namespace") ?? "", JsonPaths.Str(meta, "name")!, request).Object); }
+            try { items.Add(Responses.Present(t, store.Delete(t.Stored, JsonPaths.Str(meta, "namespace") ?? "", JsonPaths.Str(meta, "name")!, request).Object)); }
             catch (ApiException e) when (e.Code == 404) { }
         }
         await Responses.WriteJson(ctx, 200, new JsonObject
@@ -132,6 +134,8 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
             ["items"] = items,
         });
     }
+
+    private static JsonObject ToStorage(ResourceType t, JsonObject obj) => t.ToStorage is { } convert ? convert(obj) : obj;
 
     private static bool AllowsUnconditionalUpdate(ResourceType t) => !t.IsCustom;
 

@@ -50,15 +50,16 @@ public static class Responses
         w.WriteEndObject();
         w.WritePropertyName("items");
         w.WriteStartArray();
-        foreach (var item in page.Items)
-        {
-            if (item["apiVersion"]?.GetValue<string>() == t.GroupVersion) item.WriteTo(w);
-            else WithApiVersion(item, t.GroupVersion).WriteTo(w);
-        }
+        foreach (var item in page.Items) Present(t, item).WriteTo(w);
         w.WriteEndArray();
         w.WriteEndObject();
         await w.FlushAsync(ctx.RequestAborted);
     }
+
+    /// <summary>A stored object as the client asked for it: converted (events.k8s.io) or under the requested version.</summary>
+    public static JsonObject Present(ResourceType t, JsonObject stored) =>
+        t.FromStorage is { } convert ? convert(stored)
+        : JsonPaths.Str(stored, "apiVersion") == t.GroupVersion ? stored : WithApiVersion(stored, t.GroupVersion);
 
     /// <summary>Versions of one resource share storage; the emulator serves the stored JSON under the requested version.</summary>
     public static JsonObject WithApiVersion(JsonObject obj, string apiVersion)

@@ -3,6 +3,8 @@ namespace Tandem.Emulator.Storage;
 /// <summary>The built-in kinds the emulator serves as generic JSON objects (what the operator, kubectl and helm use).</summary>
 public static class BuiltinResources
 {
+    private static readonly ResourceType CoreEvents = new("", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] };
+
     private static readonly ScaleMapping WorkloadScale = new(".spec.replicas", ".status.replicas", ".spec.selector");
 
     public static IEnumerable<ResourceType> All()
@@ -16,7 +18,7 @@ public static class BuiltinResources
         yield return new("", "v1", "configmaps", "configmap", "ConfigMap", true) { ShortNames = ["cm"] };
         yield return new("", "v1", "secrets", "secret", "Secret", true);
         yield return new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true) { ShortNames = ["sa"] };
-        yield return new("", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] };
+        yield return CoreEvents;
         yield return new("", "v1", "persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true) { ShortNames = ["pvc"], HasStatus = true };
         yield return new("", "v1", "resourcequotas", "resourcequota", "ResourceQuota", true) { ShortNames = ["quota"], HasStatus = true };
         yield return new("", "v1", "limitranges", "limitrange", "LimitRange", true) { ShortNames = ["limits"] };
@@ -33,7 +35,10 @@ public static class BuiltinResources
         yield return new("autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", true) { ShortNames = ["hpa"], Categories = ["all"], HasStatus = true };
         // coordination, events, policy, discovery, networking
         yield return new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true);
-        yield return new("events.k8s.io", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] };
+        yield return new("events.k8s.io", "v1", "events", "event", "Event", true)
+        {
+            ShortNames = ["ev"], StorageType = CoreEvents, ToStorage = EventConversion.ToCore, FromStorage = EventConversion.FromCore,
+        };
         yield return new("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true) { ShortNames = ["pdb"], HasStatus = true };
         yield return new("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true);
         yield return new("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true) { ShortNames = ["ing"], HasStatus = true };

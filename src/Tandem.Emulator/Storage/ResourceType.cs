@@ -13,12 +13,22 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     /// <summary>The CRD's openAPIV3Schema for this version (custom resources only).</summary>
     public JsonObject? Schema { get; init; }
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
-    /// <summary>Kinds whose list is replaced by a whole object on PUT only (no create/delete), e.g. none today.</summary>
+    /// <summary>The verbs discovery advertises for the resource.</summary>
     public IReadOnlyList<string> Verbs { get; init; } = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    /// <summary>When set, objects of this type are stored as that type (e.g. events.k8s.io Events as core Events).</summary>
+    public ResourceType? StorageType { get; init; }
+    /// <summary>Converts a served object to its storage form (with <see cref="StorageType"/>).</summary>
+    public Func<JsonObject, JsonObject>? ToStorage { get; init; }
+    /// <summary>Converts a stored object to the served form (with <see cref="StorageType"/>).</summary>
+    public Func<JsonObject, JsonObject>? FromStorage { get; init; }
 
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     /// <summary>Versions of one group-resource share storage (no conversion: the emulator serves the same JSON).</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    public string StorageKey => StorageType?.StorageKey ?? $"{Group}/{Plural}";
+
+    /// <summary>The type the store keeps this resource as.</summary>
+    public ResourceType Stored => StorageType ?? this;
     /// <summary>The name Kubernetes uses in messages: "pods" or "inferencedeployments.serving.tandem.dev".</summary>
     public string QualifiedName => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 }

@@ -15,7 +15,7 @@ public sealed class WatchEndpoint(ObjectStore store, TableConverter tables, Time
 {
     public async Task Serve(HttpContext ctx, ResourceType t, string? ns, string? name)
     {
-        var filter = Filters.FromQuery(ctx, name);
+        var filter = Filters.FromQuery(ctx, name, t);
         var fromRv = QueryOptions.ResourceVersion(ctx);
         var bookmarks = QueryOptions.Bool(ctx, "allowWatchBookmarks");
         var sendInitial = QueryOptions.Bool(ctx, "sendInitialEvents");
@@ -56,7 +56,7 @@ public sealed class WatchEndpoint(ObjectStore store, TableConverter tables, Time
                     continue;
                 }
                 JsonNode obj = asTable ? tables.ToTable(t, [e.Object], e.Revision, null, ctx)
-                    : e.Object["apiVersion"]?.GetValue<string>() == t.GroupVersion ? e.Object : Responses.WithApiVersion(e.Object, t.GroupVersion);
+                    : Responses.Present(t, e.Object);
                 await WriteEvent(ctx, e.Type, obj);
             }
         }

@@ -179,4 +179,30 @@ public sealed class CrudTests
         Assert.Equal(200, (await raw.Delete("/api/v1/namespaces/default/configmaps/real?dryRun=All")).Code);
         Assert.Equal(200, (await raw.Get("/api/v1/namespaces/default/configmaps/real")).Code);
     }
+
+    [Theory]
+    [InlineData("""{"labels":{"app":"bad value"}}""", "metadata.labels")]
+    [InlineData("""{"labels":{"-bad":"x"}}""", "metadata.labels")]
+    [InlineData("""{"annotations":{"a/b/c":"x"}}""", "metadata.annotations")]
+    [InlineData("""{"finalizers":["no spaces allowed"]}""", "metadata.finalizers")]
+    [InlineData("""{"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"o"}]}""", "metadata.ownerReferences[0].uid")]
+    public async Task Invalid_metadata_is_rejected_with_422_naming_the_field(string metadata, string field)
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        using var raw = new RawApi(cluster.Url);
+        var meta = JsonNode.Parse(metadata)!.AsObject();
+        meta["name"] = "m";
+        var (code, body) = await raw.Post("/api/v1/namespaces/default/configmaps", new JsonObject { ["metadata"] = meta });
+        Assert.Equal(422, code);
+        Assert.Contains(field, body!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Valid_prefixed_labels_and_empty_values_are_accepted()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        using var raw = new RawApi(cluster.Url);
+        var meta = JsonNode.Parse("""{"name":"ok","labels":{"serving.tandem.dev/role":"decode","empty":""},"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}}""")!;
+        Assert.Equal(201, (await raw.Post("/api/v1/namespaces/default/configmaps", new JsonObject { ["metadata"] = meta })).Code);
+    }
 }

@@ -120,4 +120,28 @@ public sealed class CrdTests
         Assert.Equal(422, code);
         Assert.Contains("metadata.name", body!["message"]!.GetValue<string>());
     }
+
+    private static Task<(int, JsonNode?)> ApplyWidget(RawApi raw, string manager, string spec, bool force = false) =>
+        raw.Send(HttpMethod.Patch, $"{TestCrds.WidgetsPath}/ap?fieldManager={manager}{(force ? "&force=true" : "")}", contentType: "application/apply-patch+yaml",
+            rawBody: $"apiVersion: test.tandem.dev/v1\nkind: Widget\nmetadata:\n  name: ap\nspec:\n  size: small\n{spec}");
+
+    [Fact]
+    public async Task Server_side_apply_follows_the_crd_list_types_set_items_are_shared_and_atomic_lists_conflict()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        using var raw = await WithWidgetCrd(cluster);
+        Assert.Equal(201, (await ApplyWidget(raw, "alice", "  tags: [a]\n  slots: [{n: 1}]\n")).Item1);
+        var (code, body) = await ApplyWidget(raw, "bob", "  tags: [b]\n");
+        Assert.Equal(200, code);
+        Assert.Equal("""["a","b"]""", body!["spec"]!["tags"]!.ToJsonString());
+        (code, body) = await ApplyWidget(raw, "bob", "  tags: [b]\n  slots: [{n: 2}]\n");
+        Assert.Equal(409, code);
+        Assert.Contains(".spec.slots", body!["message"]!.GetValue<string>());
+        (code, body) = await ApplyWidget(raw, "bob", "  tags: [b]\n  slots: [{n: 2}]\n", force: true);
+        Assert.Equal(200, code);
+        Assert.Equal("""[{"n":2}]""", body!["spec"]!["slots"]!.ToJsonString());
+        (code, body) = await ApplyWidget(raw, "alice", "");
+        Assert.Equal(200, code);
+        Assert.Equal("""["b"]""", body!["spec"]!["tags"]!.ToJsonString());
+    }
 }

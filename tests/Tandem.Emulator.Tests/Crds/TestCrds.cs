@@ -52,6 +52,16 @@ public static class TestCrds
                       replicas: {type: integer, minimum: 0, default: 1}
                       size: {type: string, enum: [small, large]}
                       color: {type: string, default: blue}
+                      tags:
+                        type: array
+                        items: {type: string}
+                        x-kubernetes-list-type: set
+                      slots:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            n: {type: integer}
                   status:
                     type: object
                     properties:

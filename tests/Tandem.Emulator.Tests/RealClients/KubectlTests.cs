@@ -159,4 +159,23 @@ public sealed class KubectlTests
         Assert.StartsWith("127.", ip);
         Assert.NotEqual("127.0.0.1", ip);
     }
+
+    [Fact]
+    public async Task Patch_works_on_each_tandem_kind()
+    {
+        await using var s = await ClientSession.StartAsync();
+        await s.KubectlOk("apply", "-f", Crds);
+        await s.KubectlOk("apply", "-f", Path.Combine(Examples, "chat.yaml"));
+        await s.KubectlOk("apply", "-f", s.WriteFile("pool.yaml", "apiVersion: serving.tandem.dev/v1alpha1\nkind: EnginePool\nmetadata:\n  name: chat-prefill\nspec:\n  role: prefill\n  replicas: 1\n"));
+        await s.KubectlOk("patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"scaling":{"prefill":{"max":20}}}}""");
+        Assert.Equal("20", await s.KubectlOk("get", "infd", "chat", "-o", "jsonpath={.spec.scaling.prefill.max}"));
+        Assert.Equal("2", await s.KubectlOk("get", "infd", "chat", "-o", "jsonpath={.metadata.generation}"));
+        await s.KubectlOk("patch", "mp", "llama3-8b", "--type=json", "-p", """[{"op":"replace","path":"/spec/kvCacheBlocks","value":31000}]""");
+        Assert.Equal("31000", await s.KubectlOk("get", "mp", "llama3-8b", "-o", "jsonpath={.spec.kvCacheBlocks}"));
+        await s.KubectlOk("patch", "enginepool", "chat-prefill", "--subresource=status", "--type=merge", "-p", """{"status":{"replicas":1,"selector":"role=prefill"}}""");
+        Assert.Equal("1 role=prefill", await s.KubectlOk("get", "enginepool", "chat-prefill", "-o", "jsonpath={.status.replicas} {.status.selector}"));
+        var bad = await s.Kubectl("patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"scaling":{"prefill":{"min":30}}}}""");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("spec.scaling.prefill", bad.Stderr);
+    }
 }
