@@ -11,7 +11,8 @@ namespace Tandem.Runtime.Client;
 
 /// <summary>
 /// <see cref="IResourceClient{T}"/> over the one singleton <see cref="IKubernetes"/>, through KubernetesClient's generic
-/// CustomObjects operations (which map the empty core group to /api/v1, so built-in kinds work too).
+/// CustomObjects operations (which map the empty core group to /api/v1, so built-in kinds work too); watches are read by
+/// <see cref="WatchStream"/> over the same client's HttpClient and credentials.
 /// </summary>
 public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions<RuntimeOptions>? options = null) : IResourceClient<T>
     where T : class, IKubernetesObject<V1ObjectMeta>

@@ -117,4 +117,32 @@ public sealed class RuntimeHostTests(ClusterFixture fixture) : IClassFixture<Clu
         await widgets.CreateAsync(Widget.Named(ns, "w2"), CancellationToken.None);
         await Eventually.TrueAsync(() => second.Finished.Any(f => f.Contains("/w2")), "the new leader reconciles");
     }
+
+    [Fact]
+    public async Task A_leader_whose_lease_is_taken_stops_the_application()
+    {
+        var ns = await fixture.NamespaceAsync("lost");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Runtime:LeaderElection:Enabled"] = "true",
+            ["Runtime:LeaderElection:LeaseName"] = "widgets",
+            ["Runtime:LeaderElection:LeaseNamespace"] = ns,
+            ["Runtime:LeaderElection:Identity"] = "leader",
+            ["Runtime:LeaderElection:LeaseDuration"] = "00:00:03",
+            ["Runtime:LeaderElection:RenewDeadline"] = "00:00:02",
+            ["Runtime:LeaderElection:RetryPeriod"] = "00:00:00.25",
+        };
+        await using var host = await StartAsync(ns, new Probe(), settings);
+        var lifetime = host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        await Eventually.TrueAsync(() => host.Services.GetRequiredService<ILeadership>().IsLeader, "leading");
+
+        var lease = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("widgets", ns);
+        lease.Spec.HolderIdentity = "intruder";
+        lease.Spec.RenewTime = DateTime.UtcNow;
+        lease.Spec.LeaseDurationSeconds = 600;
+        await fixture.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "widgets", ns);
+
+        await Eventually.TrueAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, "the application to stop after losing the lease");
+        Assert.False(host.Services.GetRequiredService<ILeadership>().IsLeader);
+    }
 }
