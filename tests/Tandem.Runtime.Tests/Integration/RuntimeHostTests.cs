@@ -136,11 +136,23 @@ public sealed class RuntimeHostTests(ClusterFixture fixture) : IClassFixture<Clu
         var lifetime = host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
         await Eventually.TrueAsync(() => host.Services.GetRequiredService<ILeadership>().IsLeader, "leading");
 
-        var lease = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("widgets", ns);
-        lease.Spec.HolderIdentity = "intruder";
-        lease.Spec.RenewTime = DateTime.UtcNow;
-        lease.Spec.LeaseDurationSeconds = 600;
-        await fixture.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "widgets", ns);
+        // The leader renews every 250 ms, so take the lease with a read-modify-write that retries on conflict.
+        await Eventually.TrueAsync(() =>
+        {
+            var lease = fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("widgets", ns).Result;
+            lease.Spec.HolderIdentity = "intruder";
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            lease.Spec.LeaseDurationSeconds = 600;
+            try
+            {
+                fixture.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "widgets", ns).Wait();
+                return true;
+            }
+            catch (AggregateException e) when (e.InnerException is k8s.Autorest.HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Conflict })
+            {
+                return false;
+            }
+        }, "the lease taken by another holder");
 
         await Eventually.TrueAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, "the application to stop after losing the lease");
         Assert.False(host.Services.GetRequiredService<ILeadership>().IsLeader);
