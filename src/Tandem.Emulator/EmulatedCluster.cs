@@ -60,6 +60,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var registry = new ResourceRegistry();
         var store = new ObjectStore(time, options.MaxHistory);
+        store.AddHook(new MetadataValidation());
         store.AddHook(new BuiltinStrategies());
         store.AddHook(new CrdRegistrar(registry));
         store.AddHook(new CustomResourceAdmission());
@@ -74,7 +75,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(options.ListenAddress), options.Port));
         var app = builder.Build();
         string address = "";
-        var handler = new ApiHandler(registry, endpoints, watch, new DiscoveryDocuments(registry), faults, time, () => address, loggers.CreateLogger("Tandem.Emulator.Api"));
+        var handler = new ApiHandler(registry, endpoints, watch, new DiscoveryDocuments(registry), new OpenApiDocuments(registry), faults, time, () => address, loggers.CreateLogger("Tandem.Emulator.Api"));
         app.Run(handler.Handle);
         await app.StartAsync(ct);
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -86,6 +87,9 @@ public sealed class EmulatedCluster : IAsyncDisposable
             new GarbageCollector(store, registry, loggers.CreateLogger<GarbageCollector>()),
             new NamespaceController(store, registry, loggers.CreateLogger<NamespaceController>()),
             new KubeletStandIn(store, registry, options, loggers.CreateLogger<KubeletStandIn>()),
+            new CrdCleanupController(store, registry, loggers.CreateLogger<CrdCleanupController>()),
+            new EndpointsController(store, registry, loggers.CreateLogger<EndpointsController>()),
+            new DeploymentController(store, registry, loggers.CreateLogger<DeploymentController>()),
         };
         return new EmulatedCluster(app, url, store, registry, faults, controllers, Stopwatch.GetElapsedTime(started));
     }

@@ -20,8 +20,22 @@ public sealed class EmulatedClusterOptions
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Change events kept for watch resume before the oldest half is compacted away.</summary>
     public int MaxHistory { get; set; } = 50_000;
-    /// <summary>First pod IP; pods get consecutive addresses from here (never 127.0.0.1).</summary>
-    public string PodCidrStart { get; set; } = "127.10.0.2";
+    /// <summary>
+    /// First pod IP; pods get consecutive addresses from here (never 127.0.0.1). Null (the default) picks 127.N.0.2 with
+    /// N different for each cluster of the process (and varied by process id), so clusters running side by side in
+    /// tests do not hand out the same pod IPs.
+    /// </summary>
+    public string? PodCidrStart { get; set; }
+
+    private static int _clusters;
+
+    internal string ResolvePodCidrStart()
+    {
+        if (PodCidrStart is not null) return PodCidrStart;
+        var n = Interlocked.Increment(ref _clusters);
+        var octet = 10 + (Environment.ProcessId * 37 + n) % 240;
+        return $"127.{octet}.0.2";
+    }
     /// <summary>Logs of the emulator itself; null = silent.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -33,7 +47,7 @@ public sealed class EmulatedClusterOptions
         if (Nodes < 0) throw new ArgumentException($"Nodes {Nodes} must be >= 0", nameof(Nodes));
         if (GpusPerNode < 0) throw new ArgumentException($"GpusPerNode {GpusPerNode} must be >= 0", nameof(GpusPerNode));
         if (BookmarkInterval <= TimeSpan.Zero) throw new ArgumentException("BookmarkInterval must be positive", nameof(BookmarkInterval));
-        if (!System.Net.IPAddress.TryParse(PodCidrStart, out var pod) || pod.GetAddressBytes()[0] != 127 || PodCidrStart == "127.0.0.1")
+        if (PodCidrStart is not null && (!System.Net.IPAddress.TryParse(PodCidrStart, out var pod) || pod.GetAddressBytes()[0] != 127 || PodCidrStart == "127.0.0.1"))
             throw new ArgumentException($"PodCidrStart \"{PodCidrStart}\" must be in 127.0.0.0/8 and not 127.0.0.1", nameof(PodCidrStart));
     }
 }

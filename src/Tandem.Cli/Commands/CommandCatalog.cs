@@ -7,6 +7,10 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return OperatorCommand.Create();
+        yield return CrdsCommand.Create();
+        yield return ClusterCommand.Create();
+        yield return SimCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -8,7 +8,8 @@ namespace Tandem.Emulator.Controllers;
 /// <summary>
 /// Owner-reference garbage collection: background (dependents whose owners are all gone are deleted), foreground
 /// (an owner with the foregroundDeletion finalizer waits until its dependents are gone) and orphan (the orphan
-/// finalizer strips the owner reference from dependents). It scans the store on each change, which is fine at test scale.
+/// finalizer strips the owner reference from dependents); in foreground deletion only dependents with
+/// blockOwnerDeletion=true hold the owner. It scans the store on each change, which is fine at test scale.
 /// </summary>
 public sealed class GarbageCollector(ObjectStore store, ResourceRegistry registry, ILogger<GarbageCollector> logger)
     : StoreController(store, registry, logger)
@@ -49,16 +50,20 @@ public sealed class GarbageCollector(ObjectStore store, ResourceRegistry registr
         var dependents = Store.Snapshot().Where(x => OwnerUids(x.Object).Contains(uid)).ToList();
         foreach (var (_, dep) in dependents)
             if (dep["metadata"]?["deletionTimestamp"] is null) Delete(dep, "Foreground");
-        if (dependents.Count == 0) RemoveFinalizer(owner, "foregroundDeletion");
+        if (!dependents.Any(x => BlocksOwner(x.Object, uid))) RemoveFinalizer(owner, "foregroundDeletion");
     }
 
     private void FinishForeground(string ownerUid)
     {
         var owner = Store.Snapshot().Select(x => x.Object).FirstOrDefault(o => Uid(o) == ownerUid);
         if (owner?["metadata"]?["deletionTimestamp"] is null || !ObjectStore.Finalizers((JsonObject)owner["metadata"]!).Contains("foregroundDeletion")) return;
-        if (Store.Snapshot().Any(x => OwnerUids(x.Object).Contains(ownerUid))) return;
+        if (Store.Snapshot().Any(x => BlocksOwner(x.Object, ownerUid))) return;
         RemoveFinalizer(owner, "foregroundDeletion");
     }
+
+    /// <summary>Only dependents with blockOwnerDeletion=true hold an owner in foreground deletion.</summary>
+    private static bool BlocksOwner(JsonObject dependent, string ownerUid) =>
+        (dependent["metadata"]?["ownerReferences"] as JsonArray)?.Any(r => r?["uid"]?.GetValue<string>() == ownerUid && r["blockOwnerDeletion"]?.GetValue<bool>() == true) == true;
 
     private void Orphan(JsonObject owner)
     {

@@ -8,7 +8,7 @@ using Tandem.Emulator.Watch;
 namespace Tandem.Emulator.Http;
 
 /// <summary>The single request entry point: fault injection, then discovery or a resource verb by path and method.</summary>
-public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endpoints, WatchEndpoint watch, DiscoveryDocuments discovery,
+public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endpoints, WatchEndpoint watch, DiscoveryDocuments discovery, OpenApiDocuments openApi,
     EmulatorFaults faults, TimeProvider time, Func<string> serverAddress, ILogger logger)
 {
     public async Task Handle(HttpContext ctx)
@@ -16,7 +16,11 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
         try
         {
             if (faults.Latency > TimeSpan.Zero) await Task.Delay(faults.Latency, time, ctx.RequestAborted);
-            if (faults.TakeFailure(ctx.Request.Method, ctx.Request.Path.Value ?? "") is { } injected) throw injected;
+            if (faults.TakeFailure(ctx.Request.Method, (ctx.Request.Path.Value ?? "") + ctx.Request.QueryString.Value) is { } injected) throw injected;
+            var fieldValidation = QueryOptions.Str(ctx, "fieldValidation");
+            if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
+                throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
+            RequestContext.FieldValidation = fieldValidation;
             await Dispatch(ctx, ApiPath.Parse(ctx.Request.Path.Value ?? "/"));
         }
         catch (ApiException e)
@@ -45,6 +49,10 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
             case ApiPathKind.Group when get: return Responses.WriteJson(ctx, 200, discovery.Group(p.Group) ?? throw NotFoundPath());
             case ApiPathKind.ResourceList when get: return Responses.WriteJson(ctx, 200, discovery.ResourceList(p.Group, p.Version) ?? throw NotFoundPath());
             case ApiPathKind.Resource: return DispatchResource(ctx, p);
+            case ApiPathKind.OpenApi when get: return ServeOpenApi(ctx);
+            case ApiPathKind.Health when get:
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                return ctx.Response.WriteAsync("ok", ctx.RequestAborted);
             default: throw NotFoundPath();
         }
     }
@@ -69,6 +77,16 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
         if (HttpMethods.IsPatch(method)) return endpoints.Patch(ctx, t, ns!, p.Name, p.Subresource);
         if (HttpMethods.IsDelete(method) && p.Subresource.Length == 0) return endpoints.Delete(ctx, t, ns!, p.Name);
         throw ApiException.MethodNotSupported("the server does not allow this method on the requested resource");
+    }
+
+    private Task ServeOpenApi(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value ?? "";
+        // Only v3 is served; kubectl falls back from v2 to v3 and needs nothing more.
+        if (path.TrimEnd('/') == "/openapi/v3") return Responses.WriteJson(ctx, 200, openApi.Index());
+        if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
+            return Responses.WriteJson(ctx, 200, openApi.GroupVersion(path["/openapi/v3/".Length..]) ?? throw NotFoundPath());
+        throw NotFoundPath();
     }
 
     private static ApiException NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource");

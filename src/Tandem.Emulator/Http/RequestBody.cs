@@ -9,14 +9,13 @@ namespace Tandem.Emulator.Http;
 /// <summary>Reads a request body as JSON (or YAML) and names the patch type from Content-Type.</summary>
 public static class RequestBody
 {
-    public static async Task<string> ReadText(HttpContext ctx)
-    {
-        using var reader = new StreamReader(ctx.Request.Body);
-        return await reader.ReadToEndAsync(ctx.RequestAborted);
-    }
+    /// <summary>The body as JSON or YAML text; a protobuf body of a kind the emulator knows is decoded to JSON first.</summary>
+    public static Task<string> ReadText(HttpContext ctx) => ProtobufBody.ReadAsJsonText(ctx);
 
     public static JsonNode? Parse(string text, string? contentType)
     {
+        if (contentType is not null && contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+            throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format ({contentType}) - the emulator accepts application/json and application/yaml");
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (contentType is not null && contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase)) return YamlJson.Parse(text);
         try { return JsonNode.Parse(text); }

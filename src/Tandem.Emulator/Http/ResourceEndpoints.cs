@@ -38,7 +38,7 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
             if (!string.IsNullOrEmpty(bodyNs) && bodyNs != ns)
                 throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
         }
-        managedFields.RecordUpdate(null, obj, QueryOptions.FieldManager(ctx), t.GroupVersion);
+        managedFields.RecordUpdate(t, null, obj, QueryOptions.FieldManager(ctx));
         var dryRun = QueryOptions.DryRun(ctx);
         var created = store.Create(t, ns ?? "", obj, dryRun);
         await Responses.WriteJson(ctx, 201, created);
@@ -51,7 +51,7 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
         var manager = QueryOptions.FieldManager(ctx);
         if (subresource == "scale")
         {
-            var r = ScaleSubresource.Update(store, t, ns, name, _ => body, dryRun);
+            var r = ScaleSubresource.Update(store, t, ns, name, _ => body, dryRun, (old, next) => managedFields.RecordUpdate(t, old, next, manager, "scale"));
             await Responses.WriteJson(ctx, 200, r);
             return;
         }
@@ -62,7 +62,7 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
             if (current is null) throw ApiException.NotFound(t, name);
             if (string.IsNullOrEmpty(JsonPaths.Str(JsonPaths.Metadata(body), "resourceVersion")) && !AllowsUnconditionalUpdate(t))
                 throw new ApiException(422, "Invalid", $"{t.Kind} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
-            managedFields.RecordUpdate(current, body, manager, t.GroupVersion);
+            managedFields.RecordUpdate(t, current, body, manager, subresource);
             return body;
         }, subresource, dryRun);
         await Responses.WriteJson(ctx, 200, result.Object);
@@ -79,7 +79,8 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
         var isApply = contentType.StartsWith("application/apply-patch", StringComparison.Ordinal);
         if (subresource == "scale")
         {
-            var r = ScaleSubresource.Update(store, t, ns, name, scale => PatchTypes.Apply(t, scale, contentType, patch), dryRun);
+            var r = ScaleSubresource.Update(store, t, ns, name, scale => PatchTypes.Apply(t, scale, contentType, patch), dryRun,
+                (old, next) => managedFields.RecordUpdate(t, old, next, manager, "scale"));
             await Responses.WriteJson(ctx, 200, r);
             return;
         }
@@ -96,7 +97,7 @@ public sealed class ResourceEndpoints(ObjectStore store, TableConverter tables, 
             }
             if (current is null) throw ApiException.NotFound(t, name);
             var next = PatchTypes.Apply(t, current, contentType, patch);
-            managedFields.RecordUpdate(current, next, manager, t.GroupVersion);
+            managedFields.RecordUpdate(t, current, next, manager, subresource);
             return next;
         }, subresource, dryRun);
         await Responses.WriteJson(ctx, result.Created ? 201 : 200, result.Object);

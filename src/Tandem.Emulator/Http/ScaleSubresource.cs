@@ -30,12 +30,14 @@ public static class ScaleSubresource
     }
 
     /// <summary>Reads the current Scale, lets <paramref name="change"/> produce the desired one, and writes spec.replicas back.</summary>
-    public static JsonObject Update(ObjectStore store, ResourceType t, string ns, string name, Func<JsonObject, JsonObject> change, bool dryRun)
+    public static JsonObject Update(ObjectStore store, ResourceType t, string ns, string name, Func<JsonObject, JsonObject> change, bool dryRun,
+        Action<JsonObject, JsonObject>? recordManager = null)
     {
         var map = t.Scale ?? throw new ApiException(404, "NotFound", "the server could not find the requested resource");
         var result = store.Update(t, ns, name, current =>
         {
             if (current is null) throw ApiException.NotFound(t, name);
+            var before = current.DeepClone().AsObject();
             var desired = change(ToScale(t, current));
             var replicas = JsonPaths.Get(desired, ".spec.replicas");
             if (JsonPaths.LongOrNull(replicas) is not { } n)
@@ -45,6 +47,7 @@ public static class ScaleSubresource
             var rvText = JsonPaths.Str(desired["metadata"] as JsonObject, "resourceVersion");
             JsonPaths.Metadata(current)["resourceVersion"] = rvText;
             if (string.IsNullOrEmpty(rvText)) JsonPaths.Metadata(current).Remove("resourceVersion");
+            recordManager?.Invoke(before, current);
             return current;
         }, "", dryRun);
         return ToScale(t, result.Object);

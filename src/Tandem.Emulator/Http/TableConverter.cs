@@ -51,6 +51,9 @@ public sealed class TableConverter(TimeProvider time)
             "ConfigMap" => [NameColumn, new("Data", "integer", "$dataCount", "Number of data in the configmap"), AgeColumn],
             "Lease" => [NameColumn, new("Holder", "string", ".spec.holderIdentity", "The holder of the lease."), AgeColumn],
             "CustomResourceDefinition" => [NameColumn, new("Created At", "date", ".metadata.creationTimestamp", "")],
+            "Event" when t.Group == "" => [new("Last Seen", "string", "$lastSeen", "Time of the last occurrence."), new("Type", "string", ".type", "Normal or Warning."),
+                new("Reason", "string", ".reason", "Why the event happened."), new("Object", "string", "$involved", "The object the event is about."),
+                new("Message", "string", ".message", "What happened."), NameColumn with { Priority = 1 }],
             _ => [NameColumn, AgeColumn],
         };
     }
@@ -86,6 +89,10 @@ public sealed class TableConverter(TimeProvider time)
             case "$nodeReady": return "Ready";
             case "$deployReady": return $"{JsonPaths.GetString(item, ".status.readyReplicas") ?? "0"}/{JsonPaths.GetString(item, ".spec.replicas") ?? "1"}";
             case "$dataCount": return (item["data"] as JsonObject)?.Count ?? 0;
+            case "$involved": return $"{JsonPaths.GetString(item, ".involvedObject.kind")?.ToLowerInvariant()}/{JsonPaths.GetString(item, ".involvedObject.name")}";
+            case "$lastSeen":
+                var seen = JsonPaths.GetString(item, ".lastTimestamp") ?? JsonPaths.GetString(item, ".eventTime") ?? JsonPaths.GetString(item, ".metadata.creationTimestamp");
+                return DateTimeOffset.TryParse(seen, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? HumanDuration(time.GetUtcNow() - at) : "<unknown>";
         }
         var value = SimpleJsonPath.Evaluate(item, c.JsonPath);
         if (c.Type == "date" && value is JsonValue dv && dv.TryGetValue<string>(out var ds) &&

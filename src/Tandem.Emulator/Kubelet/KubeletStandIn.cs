@@ -30,7 +30,7 @@ public sealed class KubeletStandIn : StoreController
     public KubeletStandIn(ObjectStore store, ResourceRegistry registry, EmulatedClusterOptions options, ILogger<KubeletStandIn> logger)
         : base(store, registry, logger)
     {
-        _ips = new PodIpPool(IPAddress.Parse(options.PodCidrStart));
+        _ips = new PodIpPool(IPAddress.Parse(options.ResolvePodCidrStart()));
         _runtime = options.PodRuntime;
         _time = options.TimeProvider;
         _events = new EventRecorder(store, "tandem-emulator");

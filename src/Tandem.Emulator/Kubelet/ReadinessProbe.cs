@@ -6,13 +6,17 @@ using Tandem.Emulator.Storage;
 
 namespace Tandem.Emulator.Kubelet;
 
-/// <summary>Runs a container's readinessProbe (httpGet or tcpSocket) against the pod IP until it passes or is cancelled.</summary>
+/// <summary>
+/// Runs a container's readinessProbe against the pod IP until it passes or is cancelled: httpGet (2xx/3xx), tcpSocket
+/// (connect), and grpc approximated by a TCP connect to its port (no gRPC health call).
+/// </summary>
 public static class ReadinessProbe
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
 
     /// <summary>True when the container has a probe the emulator can run.</summary>
-    public static bool Has(JsonObject container) => container["readinessProbe"] is JsonObject p && (p["httpGet"] is JsonObject || p["tcpSocket"] is JsonObject);
+    public static bool Has(JsonObject container) =>
+        container["readinessProbe"] is JsonObject p && (p["httpGet"] is JsonObject || p["tcpSocket"] is JsonObject || p["grpc"] is JsonObject);
 
     public static async Task WaitUntilReady(JsonObject container, IPAddress ip, TimeProvider time, CancellationToken ct)
     {
@@ -35,7 +39,7 @@ public static class ReadinessProbe
                 using var response = await Http.GetAsync(new Uri($"http://{ip}:{port}{(path.StartsWith('/') ? path : "/" + path)}"), ct);
                 return (int)response.StatusCode is >= 200 and < 400;
             }
-            if (probe["tcpSocket"] is JsonObject tcp)
+            if ((probe["tcpSocket"] ?? probe["grpc"]) is JsonObject tcp)
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(ip, Port(tcp["port"], container), ct);

@@ -14,8 +14,12 @@ public static class FieldPaths
     private static readonly HashSet<string> Identity = ["apiVersion", "kind"];
     private static readonly HashSet<string> IdentityMeta = ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"];
 
-    /// <summary>The leaf paths an object sets (identity fields excluded); with <paramref name="statusOnly"/> only status, else all but status.</summary>
-    public static HashSet<string> Of(JsonObject obj, bool? statusOnly = null)
+    /// <summary>
+    /// The leaf paths an object sets (identity fields excluded); with <paramref name="statusOnly"/> only status, else all
+    /// but status. With a CRD <paramref name="schema"/>, lists follow its x-kubernetes-list-type (atomic by default);
+    /// otherwise (built-ins, metadata) lists are keyed as strategic merge patch keys them.
+    /// </summary>
+    public static HashSet<string> Of(JsonObject obj, bool? statusOnly = null, JsonObject? schema = null)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (k, v) in obj)
@@ -26,31 +30,38 @@ public static class FieldPaths
             if (k == "metadata" && v is JsonObject m)
             {
                 foreach (var (mk, mv) in m)
-                    if (!IdentityMeta.Contains(mk)) Collect(mv, mk, "f:metadata" + Sep + "f:" + mk, set);
+                    if (!IdentityMeta.Contains(mk)) Collect(mv, mk, "f:metadata" + Sep + "f:" + mk, set, ListRules.BuiltIn);
                 continue;
             }
-            Collect(v, k, "f:" + k, set);
+            Collect(v, k, "f:" + k, set, schema is null ? ListRules.BuiltIn : ListRules.FromSchema(ListRules.Child(schema, k)));
         }
         return set;
     }
 
-    private static void Collect(JsonNode? node, string field, string path, HashSet<string> set)
+    private static void Collect(JsonNode? node, string field, string path, HashSet<string> set, ListRules rules)
     {
         switch (node)
         {
             case JsonObject o when o.Count > 0:
-                foreach (var (k, v) in o) Collect(v, k, path + Sep + "f:" + k, set);
+                foreach (var (k, v) in o) Collect(v, k, path + Sep + "f:" + k, set, rules.ForField(k));
                 break;
-            case JsonArray a when StrategicMergePatch.IsPrimitiveMergeList(field):
-                foreach (var item in a) set.Add(path + Sep + "v:" + item?.ToJsonString());
-                break;
-            case JsonArray a when StrategicMergePatch.MergeKeyOf(field, a) is { } key && a.All(i => i is JsonObject io && io.ContainsKey(key)):
-                foreach (var item in a.OfType<JsonObject>())
+            case JsonArray a:
+                var rule = rules.ForList(field, a);
+                if (rule.Kind == ListKind.Set)
                 {
-                    var itemPath = path + Sep + "k:" + new JsonObject { [key] = item[key]?.DeepClone() }.ToJsonString();
-                    set.Add(itemPath + Sep + ".");
-                    foreach (var (k, v) in item) Collect(v, k, itemPath + Sep + "f:" + k, set);
+                    foreach (var item in a) set.Add(path + Sep + "v:" + item?.ToJsonString());
                 }
+                else if (rule.Kind == ListKind.Map)
+                {
+                    var itemRules = rules.ForItems();
+                    foreach (var item in a.OfType<JsonObject>())
+                    {
+                        var itemPath = path + Sep + "k:" + ListRules.KeyOf(item, rule.Keys).ToJsonString();
+                        set.Add(itemPath + Sep + ".");
+                        foreach (var (k, v) in item) Collect(v, k, itemPath + Sep + "f:" + k, set, itemRules.ForField(k));
+                    }
+                }
+                else set.Add(path);
                 break;
             default:
                 set.Add(path);

@@ -14,15 +14,16 @@ public sealed class ManagedFields(TimeProvider time)
     private sealed record Entry(string Manager, string Operation, string ApiVersion, string Subresource, HashSet<string> Fields);
 
     /// <summary>Records a create, update or non-apply patch by <paramref name="manager"/> on <paramref name="next"/>.</summary>
-    public void RecordUpdate(JsonObject? old, JsonObject next, string manager, string apiVersion, string subresource = "")
+    public void RecordUpdate(ResourceType t, JsonObject? old, JsonObject next, string manager, string subresource = "")
     {
+        var apiVersion = t.GroupVersion;
         var entries = Read(old);
         var statusOnly = subresource == "status" ? true : (bool?)null;
-        var newFields = FieldPaths.Of(next, statusOnly);
+        var newFields = FieldPaths.Of(next, statusOnly, t.Schema);
         var changed = old is null
             ? newFields
             : newFields.Where(p => !JsonNode.DeepEquals(FieldPaths.Resolve(old, p), FieldPaths.Resolve(next, p))).ToHashSet();
-        var removed = old is null ? [] : FieldPaths.Of(old, statusOnly).Except(newFields).ToHashSet();
+        var removed = old is null ? [] : FieldPaths.Of(old, statusOnly, t.Schema).Except(newFields).ToHashSet();
         foreach (var e in entries)
         {
             e.Fields.ExceptWith(removed);
@@ -43,7 +44,7 @@ public sealed class ManagedFields(TimeProvider time)
         if (applied["metadata"]?["managedFields"] is not null)
             throw ApiException.BadRequest("metadata.managedFields must be nil in an apply configuration");
         bool? statusOnly = subresource == "status" ? true : t.HasStatus ? false : null;
-        var appliedFields = FieldPaths.Of(applied, statusOnly);
+        var appliedFields = FieldPaths.Of(applied, statusOnly, t.Schema);
         var entries = Read(current);
         var baseObj = current ?? new JsonObject { ["metadata"] = new JsonObject() };
 
@@ -51,6 +52,8 @@ public sealed class ManagedFields(TimeProvider time)
         foreach (var other in entries.Where(e => !(e.Manager == manager && e.Operation == "Apply")))
             foreach (var p in appliedFields.Intersect(other.Fields).ToList())
             {
+                // A list item's "." entry only records that the item exists: both managers want it, no conflict.
+                if (p.EndsWith("\n.", StringComparison.Ordinal)) continue;
                 if (JsonNode.DeepEquals(FieldPaths.Resolve(baseObj, p), FieldPaths.Resolve(applied, p))) continue;
                 if (force) other.Fields.Remove(p); else conflicts.Add((other.Manager, other.ApiVersion, p));
             }
@@ -75,32 +78,52 @@ public sealed class ManagedFields(TimeProvider time)
         }
         mine.Fields.Clear();
         mine.Fields.UnionWith(appliedFields);
-        next = (JsonObject)Merge(next, applied, "")!;
+        next = MergeTop(next, applied, t.Schema);
         Write(next, entries);
         return next;
     }
 
-    private static JsonNode? Merge(JsonNode? target, JsonNode? applied, string field)
+    private static JsonObject MergeTop(JsonObject target, JsonObject applied, JsonObject? schema)
+    {
+        foreach (var (k, v) in applied)
+        {
+            var rules = k == "metadata" || schema is null ? ListRules.BuiltIn : ListRules.FromSchema(ListRules.Child(schema, k));
+            target[k] = Merge(target[k]?.DeepClone(), v, k, rules);
+        }
+        return target;
+    }
+
+    private static JsonNode? Merge(JsonNode? target, JsonNode? applied, string field, ListRules rules)
     {
         switch (applied)
         {
             case JsonObject ao:
-                var result = target is JsonObject to ? to : new JsonObject();
-                foreach (var (k, v) in ao) result[k] = Merge(result[k]?.DeepClone(), v, k);
+                var result = target as JsonObject ?? new JsonObject();
+                foreach (var (k, v) in ao) result[k] = Merge(result[k]?.DeepClone(), v, k, rules.ForField(k));
                 return result;
-            case JsonArray aa when StrategicMergePatch.IsPrimitiveMergeList(field):
-                var set = target as JsonArray ?? [];
-                foreach (var i in aa) if (!set.Any(s => JsonNode.DeepEquals(s, i))) set.Add(i?.DeepClone());
-                return set;
-            case JsonArray aa when target is JsonArray ta && StrategicMergePatch.MergeKeyOf(field, aa) is { } key:
-                foreach (var item in aa)
+            case JsonArray aa:
+                var rule = rules.ForList(field, aa);
+                if (rule.Kind == ListKind.Set)
                 {
-                    var idx = -1;
-                    for (int i = 0; i < ta.Count; i++) if (ta[i] is JsonObject ti && JsonNode.DeepEquals(ti[key], item?[key])) { idx = i; break; }
-                    if (idx >= 0) ta[idx] = Merge(ta[idx]!.DeepClone(), item, "");
-                    else ta.Add(item?.DeepClone());
+                    var set = target as JsonArray ?? [];
+                    foreach (var i in aa) if (!set.Any(s => JsonNode.DeepEquals(s, i))) set.Add(i?.DeepClone());
+                    return set;
                 }
-                return ta;
+                if (rule.Kind == ListKind.Map && target is JsonArray ta)
+                {
+                    var itemRules = rules.ForItems();
+                    foreach (var item in aa.OfType<JsonObject>())
+                    {
+                        var key = ListRules.KeyOf(item, rule.Keys);
+                        var idx = -1;
+                        for (int i = 0; i < ta.Count; i++)
+                            if (ta[i] is JsonObject ti && JsonNode.DeepEquals(ListRules.KeyOf(ti, rule.Keys), key)) { idx = i; break; }
+                        if (idx >= 0) ta[idx] = Merge(ta[idx]!.DeepClone(), item, "", itemRules);
+                        else ta.Add(item.DeepClone());
+                    }
+                    return ta;
+                }
+                return aa.DeepClone();
             default:
                 return applied?.DeepClone();
         }

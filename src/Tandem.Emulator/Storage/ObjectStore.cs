@@ -77,7 +77,7 @@ public sealed class ObjectStore
             foreach (var (key, obj) in Bucket(t))
             {
                 if (start is not null && string.CompareOrdinal(key, start) <= 0) continue;
-                if (ns is not null && JsonPaths.Str(obj["metadata"] as JsonObject, "namespace") != ns) continue;
+                if (ns is not null && (JsonPaths.Str(obj["metadata"] as JsonObject, "namespace") ?? "") != ns) continue;
                 if (!filter(obj)) continue;
                 if (limit > 0 && items.Count == limit) { remaining++; continue; }
                 items.Add(obj);
@@ -310,7 +310,7 @@ public sealed class ObjectStore
                     if (storageKey is not null && key != storageKey) continue;
                     foreach (var obj in bucket.Values)
                     {
-                        if (ns is not null && JsonPaths.Str(obj["metadata"] as JsonObject, "namespace") != ns) continue;
+                        if (ns is not null && (JsonPaths.Str(obj["metadata"] as JsonObject, "namespace") ?? "") != ns) continue;
                         if (filter(obj)) sub.Send(new WatchEvent(StoredEvent.Added, obj, _revision));
                     }
                 }

@@ -13,7 +13,7 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     /// <summary>The CRD's openAPIV3Schema for this version (custom resources only).</summary>
     public JsonObject? Schema { get; init; }
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
-    /// <summary>Kinds whose list is replaced by a whole object on PUT only (no create/delete), e.g. none today.</summary>
+    /// <summary>The verbs discovery advertises for the resource.</summary>
     public IReadOnlyList<string> Verbs { get; init; } = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

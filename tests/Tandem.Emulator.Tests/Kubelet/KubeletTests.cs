@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Tandem.Emulator.Tests.Support;
 
@@ -39,6 +41,26 @@ public sealed class KubeletTests
 
     private static bool IsReady(JsonNode pod) =>
         pod["status"]?["conditions"]?.AsArray().Any(c => c!["type"]!.GetValue<string>() == "Ready" && c["status"]!.GetValue<string>() == "True") == true;
+
+    [Fact]
+    public async Task Readiness_http_probe_waits_for_a_successful_answer_on_the_pod_ip()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        using var raw = new RawApi(cluster.Url);
+        var pod = Objects.Pod("http");
+        pod["spec"]!["containers"]![0]!["readinessProbe"] = new JsonObject { ["httpGet"] = new JsonObject { ["path"] = "/readyz", ["port"] = 8000 }, ["periodSeconds"] = 1 };
+        await raw.Post(Pods, pod);
+        var running = await WaitForPod(raw, "http", p => p["status"]?["phase"]?.GetValue<string>() == "Running", "Running");
+        Assert.False(IsReady(running));
+        var ip = running["status"]!["podIP"]!.GetValue<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://{ip}:8000");
+        await using var app = builder.Build();
+        app.MapGet("/readyz", () => "ok");
+        await app.StartAsync();
+        await WaitForPod(raw, "http", IsReady, "Ready once /readyz answers");
+        await app.StopAsync();
+    }
 
     [Fact]
     public async Task Scheduled_pod_gets_its_own_loopback_ip_starts_its_runtime_and_becomes_running_and_ready()
@@ -129,13 +151,15 @@ public sealed class KubeletTests
         runtime.StopGate.SetResult();
     }
 
-    [Fact]
-    public async Task Readiness_probe_on_the_pod_ip_gates_the_ready_condition()
+    [Theory]
+    [InlineData("tcpSocket")]
+    [InlineData("grpc")]
+    public async Task Readiness_probe_on_the_pod_ip_gates_the_ready_condition(string probeKind)
     {
         await using var cluster = await EmulatedCluster.StartAsync();
         using var raw = new RawApi(cluster.Url);
         var pod = Objects.Pod("probed");
-        pod["spec"]!["containers"]![0]!["readinessProbe"] = new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = 8000 }, ["periodSeconds"] = 1 };
+        pod["spec"]!["containers"]![0]!["readinessProbe"] = new JsonObject { [probeKind] = new JsonObject { ["port"] = 8000 }, ["periodSeconds"] = 1 };
         await raw.Post(Pods, pod);
         var running = await WaitForPod(raw, "probed", p => p["status"]?["phase"]?.GetValue<string>() == "Running", "Running");
         Assert.False(IsReady(running));

@@ -1,0 +1,39 @@
+using Tandem.Api.Schema;
+
+namespace Tandem.Api.V1Alpha1;
+
+/// <summary>The P/D router: the single entry point of a deployment's requests.</summary>
+public sealed class RouterSpec
+{
+    /// <summary>Router image; the default runs Tandem's router.</summary>
+    [Default(Defaults.Image), MinLength(1)]
+    public string Image { get; set; } = Defaults.Image;
+
+    /// <summary>Router pods (they share membership; more than one for availability).</summary>
+    [Default(1), Minimum(1), Maximum(16)]
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>OpenAI-compatible HTTP port of the router and its Service.</summary>
+    [Default(11236), Minimum(1), Maximum(65535)]
+    public int Port { get; set; } = 11236;
+
+    /// <summary>RouterControl gRPC port (membership and load).</summary>
+    [Default(11237), Minimum(1), Maximum(65535)]
+    public int ControlPort { get; set; } = 11237;
+
+    /// <summary>How the router picks an instance of each role.</summary>
+    [DefaultJson("{}")]
+    public InstanceChoiceSpec InstanceChoice { get; set; } = new();
+}
+
+/// <summary>Instance choice per role.</summary>
+public sealed class InstanceChoiceSpec
+{
+    /// <summary>round-robin, random, least-loaded or prefix.</summary>
+    [Default("least-loaded")]
+    public InstanceChoice Prefill { get; set; } = InstanceChoice.LeastLoaded;
+
+    /// <summary>round-robin, random, least-loaded or prefix.</summary>
+    [Default("least-loaded")]
+    public InstanceChoice Decode { get; set; } = InstanceChoice.LeastLoaded;
+}

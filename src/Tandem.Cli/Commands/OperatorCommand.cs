@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Tandem.Operator.Hosting;
+
+namespace Tandem.Cli.Commands;
+
+/// <summary><c>tandem operator</c>: runs the operator against a cluster (in-cluster config by default).</summary>
+internal static class OperatorCommand
+{
+    public static Command Create()
+    {
+        var kubeconfig = new Option<FileInfo?>("--kubeconfig") { Description = "Kubeconfig file; in-cluster config when running in a pod, else ~/.kube/config." };
+        var namespaces = new Option<string[]>("--namespace") { Description = "Namespace to watch (repeat, or comma-separate); all namespaces when omitted.", AllowMultipleArgumentsPerToken = true };
+        var metrics = new Option<string>("--metrics-address") { Description = "host:port serving /metrics, /healthz and /readyz.", DefaultValueFactory = _ => ":8080" };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Elect a leader on a coordination.k8s.io Lease so replicas can run side by side." };
+        var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the Lease (default: $POD_NAMESPACE, else default)." };
+        var workers = new Option<int?>("--workers") { Description = "Concurrent reconciles per controller (default 2)." };
+        var command = new Command("operator", "Run the Tandem operator: controllers for InferenceDeployment and EnginePool, and the autoscaler.")
+        {
+            kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var config = new Dictionary<string, string?>
+            {
+                ["Runtime:LeaderElection:Enabled"] = parse.GetValue(leaderElect).ToString(),
+            };
+            if (parse.GetValue(kubeconfig) is { } file)
+            {
+                if (!file.Exists)
+                {
+                    await Console.Error.WriteLineAsync($"--kubeconfig: {file.FullName} does not exist.");
+                    return 2;
+                }
+
+                config["Runtime:Kubeconfig"] = file.FullName;
+            }
+
+            var watched = (parse.GetValue(namespaces) ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+            for (var i = 0; i < watched.Length; i++)
+            {
+                config[$"Runtime:Namespaces:{i}"] = watched[i];
+            }
+
+            if (parse.GetValue(leaseNamespace) is { } lease)
+            {
+                config["Runtime:LeaderElection:LeaseNamespace"] = lease;
+            }
+
+            if (parse.GetValue(workers) is { } n)
+            {
+                config["Runtime:Workers"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            string address;
+            try
+            {
+                address = parse.GetValue(metrics)!;
+                _ = OperatorHost.Url(address);
+            }
+            catch (FormatException error)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+                return 2;
+            }
+
+            await using var app = OperatorHost.Build(new OperatorHostSettings { MetricsAddress = address, Configuration = config });
+            await app.RunAsync(cancel);
+            return 0;
+        });
+        return command;
+    }
+}

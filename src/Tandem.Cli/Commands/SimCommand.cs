@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Tandem.Scaling.Models;
+using Tandem.Scaling.Policies;
+using Tandem.Scaling.Simulation;
+using Tandem.Scaling.Workload;
+
+
+namespace Tandem.Cli.Commands;
+
+/// <summary><c>tandem sim</c>: simulates scaling policies side by side on a trace and prints the stats table.</summary>
+internal static class SimCommand
+{
+    public static Command Create()
+    {
+        var trace = new Option<string>("--trace") { Description = "Trace CSV path or shipped window (" + string.Join(", ", TraceLoader.EmbeddedNames) + ").", Required = true };
+        var window = new Option<string?>("--window") { Description = "START:END seconds (e.g. 0:600) or #FIRST:LAST request indices; default the whole trace." };
+        var scale = new Option<double>("--scale") { Description = "Load scale: divides inter-arrival gaps (2 doubles the rate).", DefaultValueFactory = _ => 1.0 };
+        var model = new Option<string>("--model") { Description = "Model numbers: " + string.Join(", ", SeedModels.Names) + ".", DefaultValueFactory = _ => "llama3-8b" };
+        var policies = new Option<string>("--policies") { Description = "Comma-separated policies: " + string.Join(", ", ScalingPolicies.Names) + " (static:P:D for fixed counts).", DefaultValueFactory = _ => "bounds,slo,hpa,static" };
+        var features = new Option<string?>("--features") { Description = "Comma-separated features: " + string.Join(", ", ScalingFeatureNames.Names) + "." };
+        var standby = new Option<int>("--standby") { Description = "Standby pods kept for the fast tier.", DefaultValueFactory = _ => 1 };
+        var delay = new Option<double>("--scale-down-delay") { Description = "Seconds a drained instance stays warm.", DefaultValueFactory = _ => 30 };
+        var interval = new Option<double>("--interval") { Description = "Seconds between decisions.", DefaultValueFactory = _ => 1 };
+        var json = new Option<string?>("--json") { Description = "Write the JSON report here." };
+        var plot = new Option<string?>("--plot") { Description = "Write a plot of load and instances per role (.png or .svg)." };
+
+        var command = new Command("sim", "Simulate scaling policies side by side on a request trace (virtual time).");
+        foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, delay, interval, json, plot })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                var names = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (names.Length == 0)
+                {
+                    throw new ArgumentException("--policies: name at least one policy.");
+                }
+
+                Require(parse.GetValue(standby) >= 0, "--standby: must be >= 0.");
+                Require(parse.GetValue(delay) >= 0, "--scale-down-delay: must be >= 0.");
+                Require(parse.GetValue(interval) > 0, "--interval: must be > 0.");
+                var numbers = SeedModels.Get(parse.GetValue(model)!);
+                var options = new SimulationOptions
+                {
+                    Model = numbers,
+                    Interval = TimeSpan.FromSeconds(parse.GetValue(interval)),
+                    Bounds = new ScalingBounds
+                    {
+                        Features = ScalingFeatureNames.Parse(parse.GetValue(features)),
+                        Standby = new StandbySettings(parse.GetValue(standby), TimeSpan.FromSeconds(60)),
+                        ScaleDownDelay = TimeSpan.FromSeconds(parse.GetValue(delay)),
+                    },
+                };
+                var requests = TraceLoader.Load(parse.GetValue(trace)!, TraceWindow.Parse(parse.GetValue(window)), parse.GetValue(scale));
+                var comparison = PolicyComparison.Run(requests, names, options);
+
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{parse.GetValue(trace)} window {parse.GetValue(window) ?? "all"} scale {parse.GetValue(scale)}: {requests.Count} requests, model {numbers.Name}, oracle {comparison.OracleGpuSeconds:0.0} GPU-seconds"));
+                await output.WriteLineAsync(comparison.RenderTable());
+                if (parse.GetValue(json) is { } jsonPath)
+                {
+                    await File.WriteAllTextAsync(jsonPath, comparison.ToJson().ToJsonString(StatsTable.JsonOptions), ct);
+                }
+
+                if (parse.GetValue(plot) is { } plotPath)
+                {
+                    TimelinePlot.Save(comparison, plotPath);
+                }
+
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace Tandem.Engines.Clients;
+
+/// <summary>Deadlines, retries and reconnect backoff of the operator-side control clients.</summary>
+public sealed record ControlClientOptions
+{
+    /// <summary>Deadline of one unary call attempt.</summary>
+    public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retries of a unary call after the first attempt (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED).</summary>
+    public int MaxRetries { get; init; } = 4;
+
+    /// <summary>First retry delay; it doubles each retry (with jitter) up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

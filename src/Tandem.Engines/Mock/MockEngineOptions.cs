@@ -1,0 +1,36 @@
+using System.Net;
+using Tandem.Scaling.Lifecycle;
+
+namespace Tandem.Engines.Mock;
+
+/// <summary>How to run one mock engine: where it listens, which model numbers it emulates, and how it starts.</summary>
+public sealed record MockEngineOptions
+{
+    /// <summary>The IP both endpoints bind to (an emulated pod's 127.x.y.z in the API emulator).</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    /// <summary>OpenAI HTTP/1.1 port (<c>/v1/completions</c>, <c>/metrics</c>, <c>/health</c>); 0 picks a free one.</summary>
+    public int HttpPort { get; init; } = 8000;
+
+    /// <summary>EngineControl gRPC port (h2c); 0 picks a free one.</summary>
+    public int ControlPort { get; init; } = 9000;
+
+    public MockEngineProfile Profile { get; init; } = MockEngineProfile.Seeds["llama3-8b"];
+
+    /// <summary>Initial role; null serves both phases like a plain engine.</summary>
+    public InstanceRole? Role { get; init; }
+
+    /// <summary>Start without weights (Standby) and wait for Activate, as under the operator.</summary>
+    public bool Standby { get; init; }
+
+    /// <summary>Model name reported in responses and metric labels; defaults to the profile name.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>The status stream repeats the status at least this often.</summary>
+    public TimeSpan StatusHeartbeat { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Write ASP.NET Core logs (warnings and up) to the console; off in tests.</summary>
+    public bool ConsoleLogging { get; init; }
+}

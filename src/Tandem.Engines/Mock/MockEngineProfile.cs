@@ -1,0 +1,97 @@
+namespace Tandem.Engines.Mock;
+
+/// <summary>
+/// The model numbers the mock engine emulates (a ModelProfile's throughput and load-time fields, DESIGN §2):
+/// prefill R tokens/s, KV transfer T tokens/s, a decode step of <see cref="DecodeStepMillis"/> +
+/// <see cref="DecodeStepMillisPerRequest"/> x batch size, and <see cref="KvCacheBlocks"/> blocks of
+/// <see cref="KvBlockTokens"/> tokens.
+/// </summary>
+public sealed record MockEngineProfile
+{
+    public string Name { get; init; } = "custom";
+    public int TensorParallelSize { get; init; } = 1;
+    public int NumHiddenLayers { get; init; } = 32;
+    public int KvCacheBlocks { get; init; } = 8000;
+    public int KvBlockTokens { get; init; } = 64;
+    public double PrefillTokensPerSecond { get; init; } = 13000;
+    public double TransferTokensPerSecond { get; init; } = 30000;
+    public double DecodeStepMillis { get; init; } = 20;
+    public double DecodeStepMillisPerRequest { get; init; } = 0.2;
+    public int MaxModelLength { get; init; } = 4096;
+    public TimeSpan LoadFromStorage { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan LoadFromHostCache { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan LoadFromPeer { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The seed models' numbers (BlitzScale's templates); load times grow with model size.</summary>
+    public static IReadOnlyDictionary<string, MockEngineProfile> Seeds { get; } = new Dictionary<string, MockEngineProfile>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["llama2-7b"] = new() { Name = "llama2-7b", PrefillTokensPerSecond = 13000, TransferTokensPerSecond = 30000, KvCacheBlocks = 8000, NumHiddenLayers = 32, TensorParallelSize = 1, DecodeStepMillis = 18, LoadFromStorage = TimeSpan.FromSeconds(6), LoadFromHostCache = TimeSpan.FromSeconds(1.5), LoadFromPeer = TimeSpan.FromMilliseconds(800) },
+        ["llama3-8b"] = new() { Name = "llama3-8b", PrefillTokensPerSecond = 12000, TransferTokensPerSecond = 60000, KvCacheBlocks = 30000, NumHiddenLayers = 32, TensorParallelSize = 1, DecodeStepMillis = 20, MaxModelLength = 8192, LoadFromStorage = TimeSpan.FromSeconds(7), LoadFromHostCache = TimeSpan.FromSeconds(1.7), LoadFromPeer = TimeSpan.FromMilliseconds(900) },
+        ["mistral-24b"] = new() { Name = "mistral-24b", PrefillTokensPerSecond = 6000, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 40, TensorParallelSize = 2, DecodeStepMillis = 30, MaxModelLength = 8192, LoadFromStorage = TimeSpan.FromSeconds(15), LoadFromHostCache = TimeSpan.FromSeconds(4), LoadFromPeer = TimeSpan.FromSeconds(2) },
+        ["qwen-72b"] = new() { Name = "qwen-72b", PrefillTokensPerSecond = 7500, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 80, TensorParallelSize = 8, DecodeStepMillis = 40, MaxModelLength = 8192, LoadFromStorage = TimeSpan.FromSeconds(40), LoadFromHostCache = TimeSpan.FromSeconds(10), LoadFromPeer = TimeSpan.FromSeconds(5) },
+    };
+
+    /// <summary>A seed model by name; the error lists the known names.</summary>
+    public static MockEngineProfile Seed(string name) =>
+        Seeds.TryGetValue(name, out var profile)
+            ? profile
+            : throw new ArgumentException($"--profile: '{name}' is neither a ModelProfile YAML file nor a seed model ({string.Join(", ", Seeds.Keys)}).", nameof(name));
+
+    /// <summary>
+    /// The same model run <paramref name="speed"/> times faster: rates multiplied, times divided. Tests and demos use
+    /// it to keep emulated timings small while keeping their proportions.
+    /// </summary>
+    public MockEngineProfile Accelerated(double speed)
+    {
+        if (!(speed > 0) || double.IsInfinity(speed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(speed), speed, "speed must be a positive number.");
+        }
+
+        return this with
+        {
+            PrefillTokensPerSecond = PrefillTokensPerSecond * speed,
+            TransferTokensPerSecond = TransferTokensPerSecond * speed,
+            DecodeStepMillis = DecodeStepMillis / speed,
+            DecodeStepMillisPerRequest = DecodeStepMillisPerRequest / speed,
+            LoadFromStorage = LoadFromStorage / speed,
+            LoadFromHostCache = LoadFromHostCache / speed,
+            LoadFromPeer = LoadFromPeer / speed,
+        };
+    }
+
+    /// <summary>Throws naming the first field that breaks its rule.</summary>
+    public MockEngineProfile Validate()
+    {
+        Check(TensorParallelSize >= 1, "tensorParallelSize", "must be >= 1");
+        Check(KvCacheBlocks >= 1, "kvCacheBlocks", "must be >= 1");
+        Check(KvBlockTokens >= 1, "kvBlockTokens", "must be >= 1");
+        Check(PrefillTokensPerSecond > 0, "throughput.prefillTokensPerSecond", "must be > 0");
+        Check(TransferTokensPerSecond > 0, "throughput.transferTokensPerSecond", "must be > 0");
+        Check(DecodeStepMillis >= 0, "throughput.decodeStepMillis", "must be >= 0");
+        Check(DecodeStepMillisPerRequest >= 0, "throughput.decodeStepMillisPerRequest", "must be >= 0");
+        Check(MaxModelLength >= 1, "maxModelLength", "must be >= 1");
+        Check(LoadFromStorage >= TimeSpan.Zero && LoadFromHostCache >= TimeSpan.Zero && LoadFromPeer >= TimeSpan.Zero, "loadTime", "durations must be >= 0");
+        return this;
+    }
+
+    /// <summary>Time to prefill <paramref name="tokens"/> prompt tokens.</summary>
+    public TimeSpan PrefillTime(int tokens) => TimeSpan.FromSeconds(tokens / PrefillTokensPerSecond);
+
+    /// <summary>Time to move the KV of <paramref name="tokens"/> tokens between instances.</summary>
+    public TimeSpan TransferTime(int tokens) => TimeSpan.FromSeconds(tokens / TransferTokensPerSecond);
+
+    /// <summary>One continuous-batching decode step with <paramref name="batch"/> running requests.</summary>
+    public TimeSpan DecodeStep(int batch) => TimeSpan.FromMilliseconds(DecodeStepMillis + DecodeStepMillisPerRequest * batch);
+
+    /// <summary>KV blocks a request of <paramref name="tokens"/> context tokens occupies.</summary>
+    public int BlocksFor(int tokens) => (tokens + KvBlockTokens - 1) / KvBlockTokens;
+
+    private static void Check(bool ok, string field, string rule)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"ModelProfile field '{field}' {rule}.");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Tandem.Engines.Mock;
+
+/// <summary>
+/// A running mock engine: OpenAI HTTP/1.1 on one port and EngineControl gRPC (h2c) on another, both bound to
+/// <see cref="MockEngineOptions.Address"/>. Used by <c>tandem engine</c> and, in-process, by the API emulator's pods.
+/// </summary>
+public sealed class MockEngineServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private MockEngineServer(WebApplication app, MockEngine engine, string httpAddress, string controlAddress)
+    {
+        _app = app;
+        Engine = engine;
+        HttpAddress = httpAddress;
+        ControlAddress = controlAddress;
+    }
+
+    public MockEngine Engine { get; }
+
+    /// <summary>host:port of the OpenAI endpoint.</summary>
+    public string HttpAddress { get; }
+
+    /// <summary>host:port of the EngineControl endpoint.</summary>
+    public string ControlAddress { get; }
+
+    public Uri HttpUri => new("http://" + HttpAddress);
+
+    public Uri ControlUri => new("http://" + ControlAddress);
+
+    public static async Task<MockEngineServer> StartAsync(MockEngineOptions options, CancellationToken cancel = default)
+    {
+        var engine = new MockEngine(options.Profile, options.Role, options.Standby, options.Time);
+        var model = options.ModelName ?? options.Profile.Name;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (options.ConsoleLogging)
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        }
+
+        ListenOptions? httpListen = null;
+        ListenOptions? controlListen = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(options.Address, options.HttpPort, o => { o.Protocols = HttpProtocols.Http1; httpListen = o; });
+            kestrel.Listen(options.Address, options.ControlPort, o => { o.Protocols = HttpProtocols.Http2; controlListen = o; });
+        });
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(engine);
+        builder.Services.AddSingleton(options);
+        var app = builder.Build();
+        string? self = null;
+        var metrics = new MockEngineMetrics(engine, model);
+        var completions = new MockCompletionEndpoint(engine, metrics, model, () => self!, options.Time);
+        app.MapGrpcService<MockEngineControlService>();
+        app.MapPost("/v1/completions", completions.HandleAsync);
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await context.Response.WriteAsync(metrics.Render(), context.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapGet("/health", (HttpContext _) => Results.Ok());
+        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = model, @object = "model", owned_by = "tandem" } } }));
+        try
+        {
+            await app.StartAsync(cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            await engine.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        // Kestrel writes the port it really bound (for port 0) back into the listen options.
+        var http = Format(options.Address, httpListen!.IPEndPoint!.Port);
+        var control = Format(options.Address, controlListen!.IPEndPoint!.Port);
+        self = http;
+        return new MockEngineServer(app, engine, http, control);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await Engine.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static string Format(IPAddress address, int port) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+}

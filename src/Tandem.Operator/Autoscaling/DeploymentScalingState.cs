@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Tandem.Scaling.Lifecycle;
+using Tandem.Scaling.Policies;
+
+namespace Tandem.Operator.Autoscaling;
+
+/// <summary>
+/// What the autoscaler remembers about one InferenceDeployment between ticks: its policy object (policies with
+/// windows keep memory in it), when each instance entered its state, pending activations and drains (for their
+/// durations), the last decision, and the router membership last sent. Rebuilt from the world after a restart.
+/// </summary>
+public sealed class DeploymentScalingState(string policyName)
+{
+    public string PolicyName { get; } = policyName;
+
+    public IScalingPolicy Policy { get; } = ScalingPolicies.Create(policyName);
+
+    public DateTimeOffset NextTick { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>The state each instance was last seen in, and since when.</summary>
+    public Dictionary<string, (InstanceState State, DateTimeOffset Since)> Seen { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When an Activate was sent, per instance (cleared when it is seen Active).</summary>
+    public Dictionary<string, DateTimeOffset> ActivationsStarted { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When a Drain was sent, per instance (cleared when it is seen Warm).</summary>
+    public Dictionary<string, DateTimeOffset> DrainsStarted { get; } = new(StringComparer.Ordinal);
+
+    public ScalingDecision? LastDecision { get; set; }
+
+    public DateTimeOffset? LastDecisionTime { get; set; }
+
+    /// <summary>The last decision that changed a pool, and when.</summary>
+    public (InstanceRole Role, int From, int To, string Reason, string Message)? LastChange { get; set; }
+
+    public DateTimeOffset? LastScaleTime { get; set; }
+
+    public long MembershipVersion { get; set; }
+
+    public string? MembershipFingerprint { get; set; }
+
+    /// <summary>Unschedulable engine pods seen at the last tick (insufficient GPU capacity).</summary>
+    public int UnschedulablePods { get; set; }
+}
+
+/// <summary>The autoscaler's memory of every deployment, shared with the InferenceDeployment reconciler that reports it in status.</summary>
+public sealed class ScalingStateStore
+{
+    private readonly ConcurrentDictionary<(string Namespace, string Name), DeploymentScalingState> _states = new();
+
+    /// <summary>The state of a deployment, made (or remade when the policy changed) on demand.</summary>
+    public DeploymentScalingState For(string ns, string name, string policyName) =>
+        _states.AddOrUpdate((ns, name), _ => new DeploymentScalingState(policyName), (_, existing) => existing.PolicyName == policyName ? existing : new DeploymentScalingState(policyName));
+
+    /// <summary>The state if the autoscaler has one.</summary>
+    public DeploymentScalingState? Find(string ns, string name) => _states.GetValueOrDefault((ns, name));
+
+    /// <summary>Forgets a deleted deployment.</summary>
+    public void Remove(string ns, string name) => _states.TryRemove((ns, name), out _);
+
+    /// <summary>Keys of every deployment with state.</summary>
+    public IReadOnlyCollection<(string Namespace, string Name)> Keys => _states.Keys.ToArray();
+}

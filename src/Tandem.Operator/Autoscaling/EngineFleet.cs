@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using Tandem.Engines.Clients;
+using Tandem.Engines.Contract;
+using Tandem.Engines.Contract.V1;
+
+namespace Tandem.Operator.Autoscaling;
+
+/// <summary>
+/// The operator's connections to engines and routers: one gRPC channel per pod address, the latest status of every
+/// engine and the latest load of every router from their streams. Addresses of pods that went away are released.
+/// </summary>
+public sealed class EngineFleet : IAsyncDisposable
+{
+    private readonly EngineConnectionPool _pool;
+    private readonly StreamWatchers<EngineObservation> _engines;
+    private readonly StreamWatchers<RouterLoad> _routers;
+
+    public EngineFleet(ControlClientOptions options, ILogger<EngineFleet> logger)
+    {
+        _pool = new EngineConnectionPool(options);
+        _engines = new StreamWatchers<EngineObservation>((address, ct) => _pool.Engine(address).WatchAsync(e => logger.LogDebug(e, "Engine stream {Address} broke", address), ct), logger);
+        _routers = new StreamWatchers<RouterLoad>((address, ct) => _pool.Router(address).WatchLoadAsync(e => logger.LogDebug(e, "Router stream {Address} broke", address), ct), logger);
+    }
+
+    /// <summary>The latest status of the engine whose control endpoint is <paramref name="address"/> (watching starts on first ask).</summary>
+    public EngineObservation? Engine(string address) => _engines.Latest(address);
+
+    /// <summary>The latest load of the router whose control endpoint is <paramref name="address"/>.</summary>
+    public RouterLoad? Router(string address) => _routers.Latest(address);
+
+    /// <summary>A control client for an engine.</summary>
+    public EngineControlClient EngineClient(string address) => _pool.Engine(address);
+
+    /// <summary>A control client for a router.</summary>
+    public RouterControlClient RouterClient(string address) => _pool.Router(address);
+
+    /// <summary>Closes streams and channels of every address not in <paramref name="live"/>.</summary>
+    public void Retain(IReadOnlySet<string> live)
+    {
+        foreach (var gone in _engines.Retain(live).Concat(_routers.Retain(live)).Distinct())
+        {
+            _pool.Remove(gone);
+        }
+
+        foreach (var address in _pool.Addresses.Where(a => !live.Contains(a)))
+        {
+            _pool.Remove(address);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _engines.DisposeAsync().ConfigureAwait(false);
+        await _routers.DisposeAsync().ConfigureAwait(false);
+        _pool.Dispose();
+    }
+}

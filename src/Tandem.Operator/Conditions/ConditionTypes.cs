@@ -1,0 +1,32 @@
+namespace Tandem.Operator.Conditions;
+
+/// <summary>The condition types of an InferenceDeployment (the HPA's own three included) and their reasons.</summary>
+public static class ConditionTypes
+{
+    public const string Ready = "Ready";
+    public const string Progressing = "Progressing";
+    public const string Degraded = "Degraded";
+    public const string AbleToScale = "AbleToScale";
+    public const string ScalingActive = "ScalingActive";
+    public const string ScalingLimited = "ScalingLimited";
+
+    /// <summary>Reasons used across conditions.</summary>
+    public static class Reasons
+    {
+        public const string InvalidSpec = "InvalidSpec";
+        public const string ModelProfileNotFound = "ModelProfileNotFound";
+        public const string AllReplicasReady = "AllReplicasReady";
+        public const string ReplicasNotReady = "ReplicasNotReady";
+        public const string Scaling = "Scaling";
+        public const string Converged = "Converged";
+        public const string InsufficientCapacity = "InsufficientCapacity";
+        public const string TooFewReplicas = "TooFewReplicas";
+        public const string TooManyReplicas = "TooManyReplicas";
+        public const string RatioGuard = "RatioGuard";
+        public const string WithinBounds = "WithinBounds";
+        public const string ValidMetrics = "ValidMetrics";
+        public const string NoMetrics = "NoMetrics";
+        public const string ExternalMode = "ExternalMode";
+        public const string ReadyForNewScale = "ReadyForNewScale";
+    }
+}

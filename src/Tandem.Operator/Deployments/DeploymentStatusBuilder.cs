@@ -1,0 +1,138 @@
+using System.Globalization;
+using k8s.Models;
+using Tandem.Api.V1Alpha1;
+using Tandem.Operator.Autoscaling;
+using Tandem.Operator.Conditions;
+using Tandem.Operator.Instances;
+using Tandem.Runtime;
+using Tandem.Scaling.Lifecycle;
+
+namespace Tandem.Operator.Deployments;
+
+/// <summary>Computes an InferenceDeployment's status from its pods (role and state labels), pools and the autoscaler's memory.</summary>
+public static class DeploymentStatusBuilder
+{
+    public static InferenceDeploymentStatus Build(InferenceDeployment deployment, ICache<V1Pod> pods, ICache<EnginePool> pools, DeploymentScalingState? state, DateTimeOffset now)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
+        var name = deployment.Metadata.Name;
+        var generation = deployment.Metadata.Generation;
+        var engines = pods.List(ns, InstanceLabels.EngineSelector(name)).Where(p => p.Metadata.DeletionTimestamp is null).ToArray();
+        var decision = state?.LastDecision;
+        var status = deployment.Status is null ? new InferenceDeploymentStatus() : Copy(deployment.Status);
+        status.ObservedGeneration = generation;
+        status.Prefill = Role(engines, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
+        status.Decode = Role(engines, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
+        status.Migration = decision?.MigrationUtilization;
+        status.StandbyReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Standby);
+        status.WarmReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Warm);
+        status.PendingPods = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Pending);
+        status.LastScaleTime = state?.LastScaleTime?.UtcDateTime ?? status.LastScaleTime;
+        status.RouterMembershipVersion = state?.MembershipVersion is > 0 ? state.MembershipVersion : status.RouterMembershipVersion;
+        if (state?.LastChange is { } change)
+        {
+            status.LastDecision = new DecisionRecord
+            {
+                Time = state.LastScaleTime?.UtcDateTime,
+                Role = InstanceLabels.Text(change.Role),
+                Direction = change.To > change.From ? "up" : change.To < change.From ? "down" : "none",
+                From = change.From,
+                To = change.To,
+                Reason = change.Reason,
+                Message = Trim(change.Message),
+            };
+        }
+
+        var routerReady = pods.List(ns, $"{WellKnownLabels.Deployment}={name},{WellKnownLabels.Component}={InstanceLabels.Components.Router}").Any(IsReady);
+        SetConditions(deployment, status, state, routerReady, generation, now);
+        return status;
+    }
+
+    private static void SetConditions(InferenceDeployment deployment, InferenceDeploymentStatus status, DeploymentScalingState? state, bool routerReady, long? generation, DateTimeOffset now)
+    {
+        var prefill = status.Prefill!;
+        var decode = status.Decode!;
+        var rolesReady = prefill.ReadyReplicas >= Math.Max(1, prefill.DesiredReplicas) && decode.ReadyReplicas >= Math.Max(1, decode.DesiredReplicas);
+        var ready = rolesReady && routerReady;
+        var readyMessage = ready
+            ? $"prefill {prefill.Summary}, decode {decode.Summary} ready; router ready"
+            : $"prefill {prefill.Summary}, decode {decode.Summary} ready; router {(routerReady ? "ready" : "not ready")}";
+        var c = status.Conditions;
+        c = ConditionSet.Set(c, ConditionTypes.Ready, ready, ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.ReplicasNotReady, readyMessage, generation, now);
+
+        var moving = prefill.Replicas != prefill.DesiredReplicas || decode.Replicas != decode.DesiredReplicas || status.PendingPods > 0;
+        c = ConditionSet.Set(c, ConditionTypes.Progressing, moving, moving ? ConditionTypes.Reasons.Scaling : ConditionTypes.Reasons.Converged,
+            moving ? $"prefill {prefill.Replicas}->{prefill.DesiredReplicas}, decode {decode.Replicas}->{decode.DesiredReplicas}" : "every pool is at its desired size", generation, now);
+
+        var unschedulable = state?.UnschedulablePods ?? 0;
+        c = ConditionSet.Set(c, ConditionTypes.Degraded, unschedulable > 0, unschedulable > 0 ? ConditionTypes.Reasons.InsufficientCapacity : ConditionTypes.Reasons.AllReplicasReady,
+            unschedulable > 0 ? $"{unschedulable} engine pod(s) cannot be scheduled: insufficient GPU capacity" : "no problem found", generation, now);
+
+        var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
+        c = ConditionSet.Set(c, ConditionTypes.AbleToScale, true, ConditionTypes.Reasons.ReadyForNewScale,
+            external ? "external mode: EnginePool replicas are clamped to the bounds and carried out" : "the autoscaler may change both pools", generation, now);
+        var active = state?.LastDecision is not null;
+        c = ConditionSet.Set(c, ConditionTypes.ScalingActive, active, external ? ConditionTypes.Reasons.ExternalMode : active ? ConditionTypes.Reasons.ValidMetrics : ConditionTypes.Reasons.NoMetrics,
+            active ? $"deciding every {deployment.Spec.Scaling.Interval} with policy {deployment.Spec.Scaling.Policy.ToString().ToLowerInvariant()}" : "waiting for the first observation", generation, now);
+
+        var (limited, reason, message) = Limited(state, unschedulable);
+        c = ConditionSet.Set(c, ConditionTypes.ScalingLimited, limited, reason, message, generation, now);
+        status.Conditions = c;
+    }
+
+    private static (bool, string, string) Limited(DeploymentScalingState? state, int unschedulable)
+    {
+        if (unschedulable > 0)
+        {
+            return (true, ConditionTypes.Reasons.InsufficientCapacity, $"insufficient capacity: {unschedulable} pod(s) wait for a node with free GPUs");
+        }
+
+        if (state?.LastDecision is not { } decision)
+        {
+            return (false, ConditionTypes.Reasons.WithinBounds, "no decision yet");
+        }
+
+        foreach (var (role, target) in new[] { ("prefill", decision.Prefill), ("decode", decision.Decode) })
+        {
+            if (target.LimitedByMax)
+            {
+                return (true, ConditionTypes.Reasons.TooManyReplicas, $"{role} wants more instances than max allows");
+            }
+
+            if (target.LimitedByMin)
+            {
+                return (true, ConditionTypes.Reasons.TooFewReplicas, $"{role} would go below min");
+            }
+
+            if (target.LimitedByRatio)
+            {
+                return (true, ConditionTypes.Reasons.RatioGuard, $"{role} held by the prefill:decode ratio guard");
+            }
+        }
+
+        return (false, ConditionTypes.Reasons.WithinBounds, "the desired counts are within bounds");
+    }
+
+    private static RoleStatus Role(IReadOnlyList<V1Pod> engines, InstanceRole role, int? desired, double? utilization)
+    {
+        var active = engines.Where(p => InstanceLabels.RoleOf(p) == role && InstanceLabels.StateOf(p) == InstanceState.Active).ToArray();
+        var ready = active.Count(IsReady);
+        var want = desired ?? active.Length;
+        return new RoleStatus
+        {
+            Replicas = active.Length,
+            ReadyReplicas = ready,
+            DesiredReplicas = want,
+            Utilization = utilization is { } u ? Math.Round(u, 4) : null,
+            Summary = $"{ready.ToString(CultureInfo.InvariantCulture)}/{want.ToString(CultureInfo.InvariantCulture)}",
+        };
+    }
+
+    /// <summary>True when the pod's Ready condition is True.</summary>
+    public static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    private static string Trim(string message) => message.Length <= 240 ? message : message[..237] + "...";
+
+    private static InferenceDeploymentStatus Copy(InferenceDeploymentStatus status) =>
+        k8s.KubernetesJson.Deserialize<InferenceDeploymentStatus>(k8s.KubernetesJson.Serialize(status));
+}

@@ -1,0 +1,88 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Tandem.Api.V1Alpha1;
+using Tandem.Operator.Autoscaling;
+using Tandem.Operator.Conditions;
+using Tandem.Operator.Instances;
+using Tandem.Runtime;
+using Tandem.Runtime.Client;
+using Tandem.Runtime.Helpers;
+using Tandem.Scaling.Lifecycle;
+
+namespace Tandem.Operator.Deployments;
+
+/// <summary>
+/// Reconciles an InferenceDeployment: resolves its ModelProfile, validates, keeps its children (two EnginePools, the
+/// router Deployment and Service, a headless Service per role) and reports status and conditions. It never writes the
+/// user's spec; pods are the autoscaler's (fast and slow tier).
+/// </summary>
+public sealed class InferenceDeploymentReconciler(
+    ICache<InferenceDeployment> deployments,
+    ICache<ModelProfile> profiles,
+    ICache<V1Pod> pods,
+    ICache<EnginePool> pools,
+    IResourceClient<InferenceDeployment> deploymentClient,
+    IResourceClient<EnginePool> poolClient,
+    IResourceClient<V1Deployment> appsClient,
+    IResourceClient<V1Service> serviceClient,
+    ScalingStateStore store,
+    IEventRecorder events,
+    TimeProvider time,
+    ILogger<InferenceDeploymentReconciler> logger) : IReconciler<InferenceDeployment>
+{
+    /// <summary>Status refresh period while nothing else triggers a reconcile.</summary>
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
+
+    public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancel)
+    {
+        var deployment = deployments.Get(request.Namespace, request.Name);
+        if (deployment is null || deployment.Metadata.DeletionTimestamp is not null)
+        {
+            // Children go with it through owner references.
+            store.Remove(request.Namespace, request.Name);
+            return ReconcileResult.Done;
+        }
+
+        var now = time.GetUtcNow();
+        var profile = profiles.Get(request.Namespace, deployment.Spec.Model);
+        if (DeploymentValidation.Check(deployment, profile) is { } problem)
+        {
+            var wasInvalid = ConditionSet.Get(deployment.Status?.Conditions, ConditionTypes.Degraded) == true
+                && deployment.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Degraded)?.Message == problem.Message;
+            await deploymentClient.UpdateStatusAsync(deployment, d => Invalid(d, problem.Reason, problem.Message, now), cancel).ConfigureAwait(false);
+            if (!wasInvalid)
+            {
+                logger.LogWarning("{Kind}/{Namespace}/{Name}: {Reason}: {Message}", InferenceDeployment.KubeKind, request.Namespace, request.Name, problem.Reason, problem.Message);
+                await events.RecordAsync(deployment, EventTypes.Warning, problem.Reason, problem.Message + " (running pods are kept)", "Validate", cancel).ConfigureAwait(false);
+            }
+
+            // Level-triggered: look again later, e.g. for a ModelProfile created after the deployment.
+            return ReconcileResult.After(Refresh);
+        }
+
+        foreach (var role in new[] { InstanceRole.Prefill, InstanceRole.Decode })
+        {
+            // Replicas belong to the autoscaler (or the external scaler) once the pool exists.
+            await poolClient.CreateOrUpdateAsync(deployment, ChildResources.Pool(deployment, role), (existing, desired) => existing.Spec.Role = desired.Spec.Role, cancel).ConfigureAwait(false);
+            await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RoleService(deployment, role), cancellationToken: cancel).ConfigureAwait(false);
+        }
+
+        await appsClient.CreateOrUpdateAsync(deployment, ChildResources.RouterDeployment(deployment), cancellationToken: cancel).ConfigureAwait(false);
+        await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RouterService(deployment), cancellationToken: cancel).ConfigureAwait(false);
+
+        var state = store.Find(request.Namespace, request.Name);
+        await deploymentClient.UpdateStatusAsync(deployment, d => d.Status = DeploymentStatusBuilder.Build(d, pods, pools, state, now), cancel).ConfigureAwait(false);
+        return ReconcileResult.After(Refresh);
+    }
+
+    private static void Invalid(InferenceDeployment deployment, string reason, string message, DateTimeOffset now)
+    {
+        var status = deployment.Status ??= new InferenceDeploymentStatus();
+        var generation = deployment.Metadata.Generation;
+        status.ObservedGeneration = generation;
+        status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Ready, false, reason, message, generation, now);
+        status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Degraded, true, reason, message, generation, now);
+        status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Progressing, false, reason, "the spec must be fixed before anything changes; running pods are kept", generation, now);
+        status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.AbleToScale, false, reason, message, generation, now);
+    }
+}

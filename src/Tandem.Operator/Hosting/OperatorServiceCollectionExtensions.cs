@@ -1,0 +1,64 @@
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tandem.Api.V1Alpha1;
+using Tandem.Engines.Clients;
+using Tandem.Operator.Autoscaling;
+using Tandem.Operator.Deployments;
+using Tandem.Operator.Instances;
+using Tandem.Operator.Pools;
+using Tandem.Runtime;
+
+namespace Tandem.Operator.Hosting;
+
+/// <summary>Registers Tandem's controllers and autoscaler on top of the controller runtime.</summary>
+public static class OperatorServiceCollectionExtensions
+{
+    public static IServiceCollection AddTandemOperator(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTandemRuntime(configuration);
+        services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName));
+
+        services.AddController<InferenceDeployment, InferenceDeploymentReconciler>()
+            .Owns<EnginePool>()
+            .Owns<V1Service>()
+            .Owns<V1Deployment>()
+            .Owns<V1Pod>();
+        services.AddInformer<ModelProfile>();
+        services.AddController<EnginePool, EnginePoolReconciler>()
+            .Watches<V1Pod>(PoolsOf);
+        services.AddInformer<V1Pod>();
+
+        services.TryAddSingleton(_ => new AutoscalerMetrics(Prometheus.Metrics.DefaultRegistry));
+        services.TryAddSingleton<ScalingStateStore>();
+        services.TryAddSingleton(sp => new EngineFleet(
+            new ControlClientOptions { CallDeadline = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.ControlCallDeadline, Time = sp.GetRequiredService<TimeProvider>() },
+            sp.GetRequiredService<ILogger<EngineFleet>>()));
+        services.TryAddSingleton<FleetObserver>();
+        services.TryAddSingleton<ActionExecutor>();
+        services.TryAddSingleton<MembershipPublisher>();
+        services.TryAddSingleton<DeploymentScaler>();
+        services.TryAddSingleton<AutoscalerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AutoscalerService>());
+        return services;
+    }
+
+    // An engine pod's change re-reconciles its role's pool (labels name the deployment and the role).
+    private static IEnumerable<ReconcileRequest> PoolsOf(V1Pod pod)
+    {
+        if (InstanceLabels.Label(pod, WellKnownLabels.Component) != InstanceLabels.Components.Engine || InstanceLabels.Label(pod, WellKnownLabels.Deployment) is not { } deployment)
+        {
+            return [];
+        }
+
+        // Both pools: a pod leaving a role (mutation, drain) changes the pool it left.
+        return
+        [
+            new ReconcileRequest(pod.Metadata.NamespaceProperty, deployment + "-prefill"),
+            new ReconcileRequest(pod.Metadata.NamespaceProperty, deployment + "-decode"),
+        ];
+    }
+}

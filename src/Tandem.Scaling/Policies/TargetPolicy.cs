@@ -1,0 +1,32 @@
+namespace Tandem.Scaling.Policies;
+
+/// <summary>
+/// The shape every policy shares: measure, wish for counts per role (the policy's own rule), clamp and ratio-guard
+/// them (<see cref="TargetShaper"/>), and carry them out (<see cref="FleetPlanner"/>).
+/// </summary>
+public abstract class TargetPolicy : IScalingPolicy
+{
+    public abstract string Name { get; }
+
+    /// <summary>How many instances of one role a single decision may remove (1 for bounds and slo).</summary>
+    protected virtual int MaxRemovalsPerRole => 1;
+
+    /// <summary>The policy's rule: the counts it wants and why.</summary>
+    protected abstract Wish Want(ScalingInput input, FleetMeasures measures);
+
+    public ScalingDecision Decide(ScalingInput input)
+    {
+        var measures = FleetMeasures.Of(input);
+        var wish = Want(input, measures);
+        var (prefill, decode) = TargetShaper.Shape(input.Bounds, measures, wish.Prefill, wish.Decode);
+        var actions = FleetPlanner.Plan(input, prefill.Desired, decode.Desired, MaxRemovalsPerRole);
+        var reason = $"{Name}: prefill {prefill.Current}->{prefill.Desired} ({wish.PrefillReason}{Limits(prefill)}); decode {decode.Current}->{decode.Desired} ({wish.DecodeReason}{Limits(decode)})";
+        return new ScalingDecision(prefill, decode, measures.MigrationUtilization, actions, reason);
+    }
+
+    private static string Limits(RoleTarget t) =>
+        (t.LimitedByMin ? ", limited by min" : "") + (t.LimitedByMax ? ", limited by max" : "") + (t.LimitedByRatio ? ", limited by ratio" : "");
+
+    /// <summary>Counts a policy wants per role before clamping, with the reason for each.</summary>
+    protected readonly record struct Wish(int Prefill, string PrefillReason, int Decode, string DecodeReason);
+}

@@ -1,0 +1,129 @@
+using k8s;
+using Tandem.Api.Schema;
+using Tandem.Api.V1Alpha1;
+using Tandem.Api.Validation;
+
+namespace Tandem.Api.Tests;
+
+/// <summary>Every rule, broken once, through both paths: the apiserver's (CRD schema) and the operator's (typed object).</summary>
+public class ValidationRuleTests
+{
+    private const string Valid = """
+        apiVersion: serving.tandem.dev/v1alpha1
+        kind: InferenceDeployment
+        metadata: {name: chat, namespace: default}
+        spec:
+          model: llama3-8b
+          scaling:
+            prefill: {min: 1, max: 4, utilization: {lower: 0.15, upper: 0.4}}
+            decode: {min: 1, max: 4, utilization: {lower: 0.45, upper: 0.8}}
+        """;
+
+    private static readonly string MinMax = ValidationRules.ById[ValidationRules.MinAtMostMax].Cel;
+
+    public static TheoryData<string, string, string, string> BrokenSpecs => new()
+    {
+        // edit (a YAML fragment replacing the scaling block), field path, rule, words in the message
+        { "prefill: {min: 5, max: 3}", "spec.scaling.prefill", MinMax, "min (5) must be less than or equal to max (3)" },
+        { "decode: {utilization: {lower: 0.9, upper: 0.5}}", "spec.scaling.decode.utilization", "self.lower < self.upper", "lower (0.9) must be less than upper (0.5)" },
+        { "migration: {lower: 0.4, upper: 0.4}", "spec.scaling.migration", "self.lower < self.upper", "lower (0.4) must be less than upper (0.4)" },
+        { "ratio: {min: 3, max: 1}", "spec.scaling.ratio", MinMax, "min (3) must be less than or equal to max (1)" },
+        { "decode: {utilization: {lower: 0.5, upper: 1.5}}", "spec.scaling", ValidationRules.ById[ValidationRules.DecodeBandIsFraction].Cel, "decode.utilization.upper must be at most 1" },
+        { "prefill: {min: -1}", "spec.scaling.prefill.min", "minimum", "should be greater than or equal to 0" },
+        { "prefill: {utilization: {lower: -0.1, upper: 0.4}}", "spec.scaling.prefill.utilization.lower", "minimum", "should be greater than or equal to 0" },
+        { "ratio: {min: 0}", "spec.scaling.ratio.min", "minimum", "should be greater than 0" },
+        { "mode: auto", "spec.scaling.mode", "enum", "supported values: \"operator\", \"external\"" },
+        { "interval: soon", "spec.scaling.interval", "pattern", "should match" },
+        { "prefill: {utilization: {lower: 0.1}}", "spec.scaling.prefill.utilization.upper", "required", "Required value" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenSpecs))]
+    public void Apiserver_path_rejects_a_bad_value_naming_the_field_and_rule(string scalingEdit, string path, string rule, string words)
+    {
+        var manifest = Manifests.Yaml(WithScaling(scalingEdit));
+
+        var errors = Manifests.AdmitLikeApiServer(manifest);
+
+        var error = Assert.Single(errors);
+        Assert.Equal(path, error.Path);
+        Assert.Equal(rule, error.Rule);
+        Assert.Contains(words, error.Message);
+        Assert.StartsWith(path + ": ", error.ToString());
+    }
+
+    /// <summary>The broken specs a typed C# object can hold (a missing required number or an unknown enum cannot be).</summary>
+    public static TheoryData<string, string, string, string> TypedBrokenSpecs()
+    {
+        var data = new TheoryData<string, string, string, string>();
+        foreach (var row in BrokenSpecs.Where(r => (string)r[2] is not ("required" or "enum")))
+        {
+            data.Add((string)row[0], (string)row[1], (string)row[2], (string)row[3]);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TypedBrokenSpecs))]
+    public void Operator_path_reports_the_same_error_for_a_typed_object(string scalingEdit, string path, string rule, string words)
+    {
+        // Defaults first, as the apiserver would have applied them, then the typed object the operator reads.
+        var manifest = Manifests.Yaml(WithScaling(scalingEdit));
+        StructuralSchema.ApplyDefaults(manifest, Manifests.CommittedSchema("InferenceDeployment"));
+        var deployment = KubernetesJson.Deserialize<InferenceDeployment>(manifest.ToJsonString());
+
+        var errors = ApiValidator.Validate(deployment);
+
+        var error = Assert.Single(errors);
+        Assert.Equal((path, rule), (error.Path, error.Rule));
+        Assert.Contains(words, error.Message);
+    }
+
+    [Fact]
+    public void Mutate_with_the_vllm_adapter_is_refused_in_plain_words()
+    {
+        var manifest = Manifests.Yaml(Valid + "\n  features: [mutate]\n  engine: {adapter: vllm}\n");
+
+        var error = Assert.Single(Manifests.AdmitLikeApiServer(manifest));
+
+        Assert.Equal("spec", error.Path);
+        Assert.Contains("feature mutate needs engine.adapter native", error.Message);
+    }
+
+    [Fact]
+    public void Missing_model_is_a_required_value()
+    {
+        var manifest = Manifests.Yaml(Valid.Replace("  model: llama3-8b\n", ""));
+
+        var error = Assert.Single(Manifests.AdmitLikeApiServer(manifest));
+
+        Assert.Equal(("spec.model", "required"), (error.Path, error.Rule));
+    }
+
+    [Fact]
+    public void A_valid_spec_has_no_errors_on_either_path()
+    {
+        var manifest = Manifests.Yaml(Valid);
+        Assert.Empty(Manifests.AdmitLikeApiServer(manifest));
+        Assert.Empty(ApiValidator.Validate(KubernetesJson.Deserialize<InferenceDeployment>(manifest.ToJsonString())));
+    }
+
+    [Fact]
+    public void Every_rule_in_the_catalogue_is_used_by_a_type_and_tested_here()
+    {
+        var used = typeof(InferenceDeployment).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes(typeof(RuleAttribute), false).Cast<RuleAttribute>()
+                .Concat(t.GetProperties().SelectMany(p => p.GetCustomAttributes(typeof(RuleAttribute), false).Cast<RuleAttribute>())))
+            .Select(r => r.Id)
+            .ToHashSet();
+        var tested = BrokenSpecs.Select(row => (string)row[2]).ToHashSet();
+        tested.Add(ValidationRules.ById[ValidationRules.MutateNeedsNativeAdapter].Cel);
+
+        Assert.Equal(ValidationRules.ById.Keys.Order(), used.Order());
+        Assert.All(ValidationRules.ById.Values, rule => Assert.Contains(rule.Cel, tested));
+    }
+
+    private static string WithScaling(string edit) =>
+        Valid[..Valid.IndexOf("  scaling:", StringComparison.Ordinal)] + "  scaling:\n    " + edit + "\n";
+}
