@@ -1,38 +1,32 @@
-using System.Threading.RateLimiting;
-
 namespace Tandem.Runtime.Client;
 
 /// <summary>
-/// Client-side QPS/burst limit on every API request (client-go's token bucket), using .NET's
-/// <see cref="TokenBucketRateLimiter"/> refilled from a <see cref="TimeProvider"/> timer so tests can drive time.
+/// Client-side QPS/burst limit on every API request (client-go's token bucket). A small mechanism written here because
+/// .NET's TokenBucketRateLimiter refills from the real clock even when driven by hand: a semaphore holds up to
+/// <c>burst</c> tokens and a <see cref="TimeProvider"/> timer adds one every 1/qps seconds, so tests can drive time.
 /// </summary>
 public sealed class ClientRateLimitingHandler : DelegatingHandler
 {
-    private readonly TokenBucketRateLimiter _limiter;
+    private readonly SemaphoreSlim _tokens;
+    private readonly int _burst;
     private readonly ITimer _refill;
+    private readonly object _refillGate = new();
 
     public ClientRateLimitingHandler(double qps, int burst, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(qps);
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
-        // One token every 1/qps seconds; above 1000 qps refill each millisecond with several tokens.
+        _burst = burst;
+        _tokens = new SemaphoreSlim(burst, burst);
+        // Above 1000 qps refill every millisecond with several tokens.
         var period = qps <= 1000 ? TimeSpan.FromSeconds(1 / qps) : TimeSpan.FromMilliseconds(1);
-        var tokens = qps <= 1000 ? 1 : (int)Math.Round(qps / 1000);
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = tokens,
-            ReplenishmentPeriod = period,
-            AutoReplenishment = false,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        _refill = (time ?? TimeProvider.System).CreateTimer(_ => _limiter.TryReplenish(), null, period, period);
+        var perTick = qps <= 1000 ? 1 : (int)Math.Round(qps / 1000);
+        _refill = (time ?? TimeProvider.System).CreateTimer(_ => Refill(perTick), null, period, period);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        await _tokens.WaitAsync(cancellationToken).ConfigureAwait(false);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -41,9 +35,19 @@ public sealed class ClientRateLimitingHandler : DelegatingHandler
         if (disposing)
         {
             _refill.Dispose();
-            _limiter.Dispose();
+            _tokens.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Refill(int tokens)
+    {
+        // Only refills release tokens; the lock keeps overlapping timer callbacks from releasing past the cap.
+        lock (_refillGate)
+        {
+            var room = Math.Min(tokens, _burst - _tokens.CurrentCount);
+            if (room > 0) _tokens.Release(room);
+        }
     }
 }

@@ -11,7 +11,8 @@ namespace Tandem.Runtime.Client;
 
 /// <summary>
 /// <see cref="IResourceClient{T}"/> over the one singleton <see cref="IKubernetes"/>, through KubernetesClient's generic
-/// CustomObjects operations (which map the empty core group to /api/v1, so built-in kinds work too).
+/// CustomObjects operations (which map the empty core group to /api/v1, so built-in kinds work too); watches are read by
+/// <see cref="WatchStream"/> over the same client's HttpClient and credentials.
 /// </summary>
 public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions<RuntimeOptions>? options = null) : IResourceClient<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -50,45 +51,14 @@ public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(
         string? ns, string resourceVersion, string? labelSelector, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // KubernetesClient hands an in-stream Status (e.g. 410 Gone) to onError and keeps reading: capture it and stop
-        // the stream so the informer can relist instead of silently waiting.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Exception? streamError = null;
-        void OnError(Exception e)
+        if (kubernetes is not Kubernetes concrete)
         {
-            streamError ??= e;
-            stop.Cancel();
+            throw new NotSupportedException($"watching needs KubernetesClient's Kubernetes client (its HttpClient and credentials), got {kubernetes.GetType().Name}");
         }
 
-        var stream = string.IsNullOrEmpty(ns)
-            ? kubernetes.CustomObjects.WatchListClusterCustomObjectAsync(
-                _type.Group, _type.Version, _type.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
-                resourceVersion: resourceVersion, timeoutSeconds: _watchTimeoutSeconds, onError: OnError, cancellationToken: stop.Token)
-            : kubernetes.CustomObjects.WatchListNamespacedCustomObjectAsync(
-                _type.Group, _type.Version, ns, _type.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
-                resourceVersion: resourceVersion, timeoutSeconds: _watchTimeoutSeconds, onError: OnError, cancellationToken: stop.Token);
-
-        await using var events = stream.GetAsyncEnumerator(stop.Token);
-        while (true)
+        await foreach (var (type, json) in WatchStream.ReadAsync(concrete, _type, ns, resourceVersion, labelSelector, _watchTimeoutSeconds, cancellationToken).ConfigureAwait(false))
         {
-            bool more;
-            try
-            {
-                more = await events.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                more = false;
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
-            {
-                throw new ResourceExpiredException($"watch {_type} from resourceVersion {resourceVersion}: 410 Gone", e);
-            }
-
-            if (streamError is not null) throw Translate(streamError, resourceVersion);
-            if (!more) yield break;
-            var (type, raw) = events.Current;
-            var obj = raw is JsonElement json ? KubernetesJson.Deserialize<T>(json) : (T)raw;
+            var obj = KubernetesJson.Deserialize<T>(json);
             yield return new WatchEvent<T>(type, type == WatchEventType.Bookmark ? obj : WithTypeMeta(obj));
         }
     }
@@ -173,11 +143,6 @@ public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions
             return false;
         }
     }
-
-    private Exception Translate(Exception error, string resourceVersion) =>
-        error is KubernetesException { Status.Code: 410 } or HttpOperationException { Response.StatusCode: HttpStatusCode.Gone }
-            ? new ResourceExpiredException($"watch {_type} from resourceVersion {resourceVersion}: 410 Gone ({error.Message})", error)
-            : new WatchFailedException($"watch {_type} failed: {error.Message}", error);
 
     // Items in a list (and some watch events) omit apiVersion/kind; fill them so owner references and events work.
     private T WithTypeMeta(T item)

@@ -158,6 +158,7 @@ public sealed class ControllerTests : IAsyncDisposable
         await Eventually.TrueAsync(() => _calls.Count == 1, "the first key in flight");
 
         _stop.Cancel();
+        await Eventually.TrueAsync(() => controller.Queue.IsShuttingDown, "the queue to stop taking keys");
         Assert.False(_run!.IsCompleted);
         controller.Enqueue(new ReconcileRequest("ns", "after-stop"));
         release.SetResult();
