@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return LoadCommand.Create();
         yield return SimCommand.Create();
         yield return BenchCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

@@ -62,9 +62,11 @@ public sealed class LoadGenerator(HttpClient http)
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                     timeout.CancelAfter(options.RequestTimeout);
                     var result = await client.StreamAsync(options.Url, PromptTokens.Build(planned.InputTokens, tag), planned.OutputTokens, Now, options.Model, timeout.Token).ConfigureAwait(false);
-                    return result.Ok
+                    var outcome = result.Ok
                         ? new RequestOutcome(planned.ArrivalSeconds, planned.InputTokens, planned.OutputTokens, result.TokenTimes)
                         : RequestOutcome.Failure(planned.ArrivalSeconds, planned.InputTokens, planned.OutputTokens, result.Error!);
+                    options.OnCompleted?.Invoke(outcome);
+                    return outcome;
                 }
                 catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
                 {

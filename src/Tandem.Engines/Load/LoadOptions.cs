@@ -1,3 +1,5 @@
+using Tandem.Scaling.Workload;
+
 namespace Tandem.Engines.Load;
 
 /// <summary>How a load run behaves: the endpoint, bounded concurrency and duration.</summary>
@@ -19,4 +21,7 @@ public sealed record LoadOptions
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Called as each request finishes (from any thread), for live progress.</summary>
+    public Action<RequestOutcome>? OnCompleted { get; init; }
 }

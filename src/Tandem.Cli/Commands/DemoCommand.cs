@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Tandem.Cli.Demo;
+using Tandem.Scaling.Workload;
+
+namespace Tandem.Cli.Commands;
+
+/// <summary><c>tandem demo</c>: the embedded default — emulator, operator, mock engines, router and a replayed trace, live.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var defaults = new DemoOptions();
+        var trace = new Option<string>("--trace") { Description = $"Trace to replay: a shipped window ({string.Join(", ", TraceLoader.EmbeddedNames)}) or a CSV path.", DefaultValueFactory = _ => defaults.Trace };
+        var window = new Option<string>("--window") { Description = "Part of the trace: START:END seconds, or #FIRST:LAST request indices.", DefaultValueFactory = _ => defaults.Window };
+        var speed = new Option<double>("--speed") { Description = "Time compression: divides the trace's inter-arrival gaps (2 = twice as fast, twice the rate).", DefaultValueFactory = _ => defaults.Speed };
+        var policy = new Option<string>("--policy") { Description = "Scaling policy of the deployment: bounds, slo or static.", DefaultValueFactory = _ => defaults.Policy };
+        var json = new Option<string?>("--json") { Description = "Also write the stats as JSON to this file." };
+        var plot = new Option<string>("--plot") { Description = "Where to save the plot (PNG, or SVG by extension).", DefaultValueFactory = _ => defaults.PlotPath };
+        speed.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--speed must be a positive number."); });
+        policy.Validators.Add(r => { if (r.GetValueOrDefault<string>() is not ("bounds" or "slo" or "static")) r.AddError("--policy must be bounds, slo or static."); });
+        var command = new Command("demo", "Run Tandem end to end on this machine: API emulator, operator, mock engines and router, replaying a real trace with live progress; prints a summary and saves a plot. Exits non-zero if a request failed.")
+        {
+            trace, window, speed, policy, json, plot,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                var options = new DemoOptions
+                {
+                    Trace = parse.GetValue(trace)!,
+                    Window = parse.GetValue(window)!,
+                    Speed = parse.GetValue(speed),
+                    Policy = parse.GetValue(policy)!,
+                    JsonPath = parse.GetValue(json),
+                    PlotPath = parse.GetValue(plot)!,
+                };
+                var failed = await new DemoRun(options, output).RunAsync(cancel);
+                if (failed > 0)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"{failed} request(s) failed.");
+                    return 1;
+                }
+
+                return 0;
+            }
+            catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+}
