@@ -30,8 +30,9 @@ public sealed class BoundsPolicy : TargetPolicy
         var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, BandMath.Step(m.ServingPrefill, prefill), sustained);
         var wantD = BandMath.Step(m.ServingDecode, decode);
         var holdFor = ScaleDownHold.For(b);
-        var p = hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);
         var d = hold.Apply(InstanceRole.Decode, m.ServingDecode, wantD, input.Now, ScaleDownHold.ForDecode(b));
+        // A mutation moves a prefill instance to decode without giving up its GPUs, so it does not wait for the hold.
+        var p = b.Features.HasFlag(ScalingFeatures.Mutate) && d > m.ServingDecode ? wantP : hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);
         var utilization = demand / (Math.Max(m.ServingPrefill, 1) * model.PrefillTokensPerSecond);
         return new Wish(
             p, Explain("utilization", utilization, m.ServingPrefill, prefill, p, wantP, InstanceRole.Prefill, input.Now),

@@ -56,8 +56,9 @@ public sealed class SloPolicy : TargetPolicy
         var sustained = Next(0, b.Prefill.Max, n => Ttft(n, 0) <= Headroom * ttftSlo);
         var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, Next(m.ServingPrefill, b.Prefill.Max, n => Ttft(n, load.QueuedPromptTokens) <= Headroom * ttftSlo), sustained);
         var holdFor = ScaleDownHold.For(b);
-        var p = hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);
         var d = hold.Apply(InstanceRole.Decode, m.ServingDecode, Next(m.ServingDecode, b.Decode.Max, DecodeMeets), input.Now, ScaleDownHold.ForDecode(b));
+        // A mutation moves a prefill instance to decode without giving up its GPUs, so it does not wait for the hold.
+        var p = b.Features.HasFlag(ScalingFeatures.Mutate) && d > m.ServingDecode ? wantP : hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);
         return new Wish(
             p, $"predicted TTFT {Ms(Ttft(Math.Max(m.ServingPrefill, 1), load.QueuedPromptTokens))} vs SLO {Ms(ttftSlo)}{Held(InstanceRole.Prefill)}",
             d, $"predicted TPOT {Ms(model.DecodeStepSeconds(BandMath.CeilCount((double)running / Math.Max(m.ServingDecode, 1))))} vs SLO {Ms(tpotSlo)}{Held(InstanceRole.Decode)}");
