@@ -156,7 +156,10 @@ public static class FleetPlanner
         {
             var settings = input.Bounds.Standby;
             var idleStandby = Free(InstanceState.Standby).ToList();
-            var supply = idleStandby.Count + unloaded + pendingLeft;
+            // A warm instance is better than a standby one (no load) and becomes standby within scaleDownDelay, so it
+            // fills the buffer too; cold-starting a pod beside it would only add an idle pod.
+            var warm = Free(InstanceState.Warm).Count();
+            var supply = idleStandby.Count + warm + unloaded + pendingLeft;
             if (supply < settings.Replicas)
             {
                 var count = settings.Replicas - supply;

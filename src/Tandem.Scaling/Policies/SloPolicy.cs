@@ -6,9 +6,11 @@ namespace Tandem.Scaling.Policies;
 /// <summary>
 /// <c>slo</c>: predicts TTFT and TPOT from the model's numbers and the current load and keeps the prediction within
 /// <see cref="Headroom"/> of the SLO. Scale up at once to the fewest instances that meet it; scale down one instance
-/// only when the prediction with one fewer still meets it (the check Dynamo's planner makes). Stateless.
-/// Prediction: TTFT(N) = W / (N · R) + prefill time of the mean queued prompt, infinite when prompt arrivals exceed
-/// N · R; TPOT(N) = step(base + per-sequence · running / N); decode also keeps KV occupancy and migration under their
+/// only when the prediction with one fewer still meets it (the check Dynamo's planner makes) and the role has been
+/// over-provisioned for <see cref="ScaleDownHold.For"/>; cold starts only for the sustained load
+/// (<see cref="PrefillDemand.CapColdStarts"/>). Holds the hold timers, so one object per deployment.
+/// Prediction: TTFT(N) = (W + arriving) / (N · R) + prefill time of the mean queued prompt (<see cref="PrefillDemand"/>),
+/// infinite when prompt arrivals exceed N · R; TPOT(N) = step(base + per-sequence · running / N); decode also keeps KV occupancy and migration under their
 /// bands' upper edges.
 /// </summary>
 public sealed class SloPolicy : TargetPolicy
@@ -18,6 +20,8 @@ public sealed class SloPolicy : TargetPolicy
 
     /// <summary>Prompt length assumed when the queue is empty.</summary>
     public const int DefaultPromptTokens = 1024;
+
+    private readonly ScaleDownHold hold = new();
 
     public override string Name => "slo";
 
@@ -31,14 +35,15 @@ public sealed class SloPolicy : TargetPolicy
         var tpotSlo = (b.Slo?.Tpot ?? model.TpotSlo).TotalSeconds;
         var running = input.Instances.Where(i => i.IsServing && i.Role == InstanceRole.Decode).Sum(i => (long)i.RunningRequests + i.WaitingRequests);
 
-        double Ttft(int n)
-        {
-            if (n <= 0 || (load.PromptTokensPerSecond is { } rate && rate >= n * model.PrefillTokensPerSecond))
-            {
-                return double.PositiveInfinity;
-            }
+        var service = model.ZeroLoadPrefillSeconds((int)meanPrompt);
+        var arrivalRate = Math.Max(0, load.PromptTokensPerSecond ?? 0);
 
-            return m.QueuedPromptTokens / (n * model.PrefillTokensPerSecond) + model.ZeroLoadPrefillSeconds((int)meanPrompt);
+        // Queued work per instance, plus the mean wait arrivals add at utilization rho = rate / (N · R) (M/D/1:
+        // rho / (2 (1 - rho)) service times), plus the request's own prefill.
+        double Ttft(int n, double queued)
+        {
+            var rho = n > 0 ? arrivalRate / (n * model.PrefillTokensPerSecond) : double.PositiveInfinity;
+            return rho >= 1 ? double.PositiveInfinity : queued / (n * model.PrefillTokensPerSecond) + rho / (2 * (1 - rho)) * service + service;
         }
 
         bool DecodeMeets(int n) =>
@@ -47,11 +52,20 @@ public sealed class SloPolicy : TargetPolicy
             && m.UsedKvBlocks <= b.Decode.Utilization.Upper * n * model.KvBlocksPerInstance
             && m.UnmigratedKvTokens <= b.Migration.Upper * n * model.TransferTokensPerSecond;
 
-        var p = Next(m.ServingPrefill, b.Prefill.Max, n => Ttft(n) <= Headroom * ttftSlo);
-        var d = Next(m.ServingDecode, b.Decode.Max, DecodeMeets);
+        // The count the arrival rate alone needs (an empty queue): what cold starts may be asked for.
+        var sustained = Next(0, b.Prefill.Max, n => Ttft(n, 0) <= Headroom * ttftSlo);
+        var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, Next(m.ServingPrefill, b.Prefill.Max, n => Ttft(n, load.QueuedPromptTokens) <= Headroom * ttftSlo), sustained);
+        var holdFor = ScaleDownHold.For(b);
+        var d = hold.Apply(InstanceRole.Decode, m.ServingDecode, Next(m.ServingDecode, b.Decode.Max, DecodeMeets), input.Now, ScaleDownHold.ForDecode(b));
+        // A mutation moves a prefill instance to decode without giving up its GPUs, so it does not wait for the hold.
+        var p = b.Features.HasFlag(ScalingFeatures.Mutate) && d > m.ServingDecode ? wantP : hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);
         return new Wish(
-            p, $"predicted TTFT {Ms(Ttft(Math.Max(m.ServingPrefill, 1)))} vs SLO {Ms(ttftSlo)}",
-            d, $"predicted TPOT {Ms(model.DecodeStepSeconds(BandMath.CeilCount((double)running / Math.Max(m.ServingDecode, 1))))} vs SLO {Ms(tpotSlo)}");
+            p, $"predicted TTFT {Ms(Ttft(Math.Max(m.ServingPrefill, 1), load.QueuedPromptTokens))} vs SLO {Ms(ttftSlo)}{Held(InstanceRole.Prefill)}",
+            d, $"predicted TPOT {Ms(model.DecodeStepSeconds(BandMath.CeilCount((double)running / Math.Max(m.ServingDecode, 1))))} vs SLO {Ms(tpotSlo)}{Held(InstanceRole.Decode)}");
+
+        string Held(InstanceRole role) =>
+            hold.OverProvisionedFor(role, input.Now) is var over && over > TimeSpan.Zero
+                ? string.Create(CultureInfo.InvariantCulture, $"; one fewer would do for {over.TotalSeconds:0.#} s of {holdFor.TotalSeconds:0.#} s") : "";
     }
 
     /// <summary>Up to the fewest instances that meet the target (capped at max + 1 so clamping reports it); down by one if one fewer meets it.</summary>

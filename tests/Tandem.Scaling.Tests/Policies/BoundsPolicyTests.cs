@@ -35,7 +35,10 @@ public class BoundsPolicyTests
             .Active("p0", P).Active("d0", D, blocks: 100, running: 2).Active("d1", D, blocks: 50, running: 9, source: true)
             .Active("d2", D, blocks: 100, running: 1).Active("d3", D, blocks: 400);
 
-        var decision = new BoundsPolicy().Decide(fleet.Now());
+        // Decode is over-provisioned from T0; it may give one up after scaleDownDelay (30 s) of that.
+        var policy = new BoundsPolicy();
+        Assert.DoesNotContain(policy.Decide(fleet.Now()).Actions, a => a is Drain);
+        var decision = policy.Decide(fleet.At(Fleet.T0.AddSeconds(30)));
 
         var drain = Assert.Single(decision.Actions.OfType<Drain>());
         Assert.Equal("d2", drain.InstanceId); // d1 has fewer blocks but serves weights; d2 ties d0 on blocks, fewer in flight
@@ -90,7 +93,7 @@ public class BoundsPolicyTests
         fleet.Bounds = fleet.Bounds with { Features = ScalingFeatures.None };
         var without = new BoundsPolicy().Decide(fleet.Now());
         Assert.DoesNotContain(without.Actions, a => a is Mutate);
-        Assert.Equal("p0", Assert.Single(without.Actions.OfType<Drain>()).InstanceId);
+        Assert.DoesNotContain(without.Actions, a => a is Drain); // without mutate, prefill waits for its scale-down hold
     }
 
     [Fact]
@@ -144,7 +147,9 @@ public class BoundsPolicyTests
     {
         var fleet = new Fleet().Active("p0", P).Add("p1", InstanceState.Loading, P).Active("d0", D, blocks: 18000);
 
-        var decision = new BoundsPolicy().Decide(fleet.Now()); // no queued prompts: prefill wants fewer
+        var policy = new BoundsPolicy();
+        policy.Decide(fleet.Now()); // no queued prompts: prefill wants fewer, from T0
+        var decision = policy.Decide(fleet.At(Fleet.T0 + ScaleDownHold.For(fleet.Bounds)));
 
         Assert.Equal(1, decision.Prefill.Desired);
         Assert.DoesNotContain(decision.Actions, a => a is Drain);

@@ -17,6 +17,9 @@ internal sealed class Fleet
 
     public long Queued { get; set; }
 
+    /// <summary>The router's measured prompt-token arrival rate, or null when it measures none.</summary>
+    public double? ArrivalRate { get; set; }
+
     public Fleet Add(string id, InstanceState state, InstanceRole? role = null, int blocks = 0, int running = 0, bool source = false, double sinceSeconds = 0, long unmigrated = 0)
     {
         instances.Add(new InstanceView(id, role, state, T0.AddSeconds(sinceSeconds))
@@ -29,7 +32,7 @@ internal sealed class Fleet
     public Fleet Active(string id, InstanceRole role, int blocks = 0, int running = 0, bool source = false) =>
         Add(id, InstanceState.Active, role, blocks, running, source);
 
-    public ScalingInput At(DateTimeOffset now) => new(now, Model, Bounds, new RouterLoad(Queued), instances.ToArray());
+    public ScalingInput At(DateTimeOffset now) => new(now, Model, Bounds, new RouterLoad(Queued) { PromptTokensPerSecond = ArrivalRate }, instances.ToArray());
 
     public ScalingInput Now() => At(T0);
 }

@@ -33,11 +33,12 @@ public static class ScenarioArbitrary
         from ratioSpan in Gen.Choose(10, 40)
         from features in Gen.Choose(0, 15)
         from queued in Gen.Choose(0, 200_000)
+        from rate in Gen.Choose(-1, 100_000)
         from nowSeconds in Gen.Choose(0, 120)
         from instances in Gen.ListOf(Instance())
         select Build(policy, minP, Math.Max(1, minP + spanP), minD, Math.Max(1, minD + spanD),
             ratioKind == 0 ? null : new RatioGuard(ratioMin10 / 10.0, ratioMin10 / 10.0 + ratioSpan / 10.0),
-            (ScalingFeatures)features, queued, nowSeconds, instances);
+            (ScalingFeatures)features, queued, rate < 0 ? null : rate, nowSeconds, instances);
 
     private static Gen<InstanceView> Instance() =>
         from state in Gen.Elements(States)
@@ -56,7 +57,7 @@ public static class ScenarioArbitrary
         };
 
     private static Scenario Build(string policy, int minP, int maxP, int minD, int maxD, RatioGuard? ratio, ScalingFeatures features,
-        long queued, int nowSeconds, List<InstanceView> instances)
+        long queued, double? rate, int nowSeconds, List<InstanceView> instances)
     {
         // Keep the ratio guard satisfiable by raising the lagging role within its max (so the property can demand it).
         if (ratio is not null && (BandMath.CeilCount(maxP / ratio.Max) > maxD || BandMath.CeilCount(ratio.Min * maxD) > maxP
@@ -75,7 +76,7 @@ public static class ScenarioArbitrary
             Standby = new StandbySettings(1, TimeSpan.FromSeconds(60)),
         };
         var named = instances.Select((i, n) => i with { Id = $"i{n}" }).ToArray();
-        return new Scenario(policy, new ScalingInput(Fleet.T0.AddSeconds(nowSeconds), Fleet.Model, bounds, new RouterLoad(queued), named));
+        return new Scenario(policy, new ScalingInput(Fleet.T0.AddSeconds(nowSeconds), Fleet.Model, bounds, new RouterLoad(queued) { PromptTokensPerSecond = rate }, named));
     }
 }
 
@@ -136,6 +137,42 @@ public class PolicyProperties
     }
 
     [Property]
+    public bool Bounds_and_slo_drain_nothing_before_the_scale_down_hold_except_over_max_or_for_a_mutation(Scenario s)
+    {
+        if (s.Policy is not ("bounds" or "slo"))
+        {
+            return true;
+        }
+
+        // A fresh policy has seen no over-provisioning yet, so its first decision may not shrink a role that is within max.
+        var d = Decide(s);
+        var m = FleetMeasures.Of(s.Input);
+        var b = s.Input.Bounds;
+        var byId = s.Input.Instances.ToDictionary(i => i.Id);
+        bool Drains(InstanceRole role) => d.Actions.Any(a => a is Drain drain && byId[drain.InstanceId].Role == role);
+        var mutating = b.Features.HasFlag(ScalingFeatures.Mutate) && d.Decode.Desired > m.ServingDecode;
+        return (!Drains(InstanceRole.Prefill) || m.ServingPrefill > b.Prefill.Max || mutating)
+            && (!Drains(InstanceRole.Decode) || m.ServingDecode > b.Decode.Max);
+    }
+
+    [Property]
+    public bool A_prefill_scale_up_cold_starts_no_more_than_the_sustained_rate_needs_beyond_the_fast_tier(Scenario s)
+    {
+        if (s.Policy != "bounds" || s.Input.Load.PromptTokensPerSecond is not { } rate)
+        {
+            return true;
+        }
+
+        var d = Decide(s);
+        var b = s.Input.Bounds;
+        var sustained = BandMath.Range(rate * PrefillDemand.ArrivalHorizon.TotalSeconds, Fleet.Model.PrefillTokensPerSecond, b.Prefill.Utilization).Low;
+        var cold = d.Actions.OfType<CreatePods>().Where(c => c.ForRole == InstanceRole.Prefill).Sum(c => c.Count);
+        // Cold starts are only asked when the wish passes what the fast tier holds, and then only up to the sustained need
+        // (or what min and the ratio guard demand).
+        return cold == 0 || d.Prefill.Desired <= Math.Max(sustained, Math.Max(b.Prefill.Min, d.Prefill.LimitedByRatio ? int.MaxValue : 0));
+    }
+
+    [Property]
     public bool Bounds_changes_nothing_while_every_band_holds(Scenario s)
     {
         var d = new BoundsPolicy().Decide(s.Input);
@@ -144,7 +181,7 @@ public class PolicyProperties
         var holds = m.ServingPrefill >= Math.Max(1, b.Prefill.Min) && m.ServingPrefill <= b.Prefill.Max
             && m.ServingDecode >= Math.Max(1, b.Decode.Min) && m.ServingDecode <= b.Decode.Max
             && b.Ratio.Holds(m.ServingPrefill, m.ServingDecode)
-            && b.Prefill.Utilization.Holds(m.PrefillUtilization)
+            && b.Prefill.Utilization.Holds(PrefillDemand.Tokens(s.Input.Load) / (Math.Max(m.ServingPrefill, 1) * s.Input.Model.PrefillTokensPerSecond))
             && b.Decode.Utilization.Holds(m.DecodeUtilization)
             && b.Migration.Holds(m.MigrationUtilization);
         return !holds || (d.Prefill.Desired == m.ServingPrefill && d.Decode.Desired == m.ServingDecode

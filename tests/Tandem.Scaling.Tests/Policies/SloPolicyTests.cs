@@ -35,10 +35,16 @@ public class SloPolicyTests
     public void Slo_removes_an_instance_only_when_one_fewer_still_meets_the_target()
     {
         // 4 prefill, W = 24000: TTFT(3) = 0.667 + 0.095 = 0.76 <= 0.8 -> remove one; TTFT(2) = 1.1 would break it.
-        var down = new SloPolicy().Decide(WithSlo(queued: 24000, prefill: 4, decode: 1).Now());
+        var fleet = WithSlo(queued: 24000, prefill: 4, decode: 1);
+        var policy = new SloPolicy();
+        Assert.Equal(4, policy.Decide(fleet.Now()).Prefill.Desired); // one fewer would do, but not yet for the hold
+        var down = policy.Decide(fleet.At(Fleet.T0 + ScaleDownHold.For(fleet.Bounds)));
         Assert.Equal(3, down.Prefill.Desired);
 
-        var hold = new SloPolicy().Decide(WithSlo(queued: 24000, prefill: 3, decode: 1).Now());
+        var three = WithSlo(queued: 24000, prefill: 3, decode: 1);
+        var kept = new SloPolicy();
+        kept.Decide(three.Now());
+        var hold = kept.Decide(three.At(Fleet.T0 + ScaleDownHold.For(three.Bounds)));
         Assert.Equal(3, hold.Prefill.Desired);
     }
 
