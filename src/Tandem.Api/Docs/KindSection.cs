@@ -88,6 +88,15 @@ internal static class KindSection
             Markdown.Text(field.Description ?? DescriptionOfUndocumented(table.Path, field.Name)),
         ])));
 
+        foreach (var field in table.Fields.Where(f => f.Values is not null))
+        {
+            text.Append($"\nValues of {Markdown.Code(field.Name)}:\n\n");
+            foreach (var (value, meaning) in field.Values!)
+            {
+                text.Append($"- {Markdown.Code(value)}{(meaning is null ? "" : ": " + Markdown.Text(meaning))}\n");
+            }
+        }
+
         foreach (var rule in table.Rules)
         {
             var on = rule.Path == table.Path ? "this object" : Markdown.Code(rule.Path);

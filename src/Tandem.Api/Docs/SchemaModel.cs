@@ -1,7 +1,11 @@
 namespace Tandem.Api.Docs;
 
 /// <summary>One field of an object type as the reference lists it; <see cref="Type"/> is markdown (it may link to a nested table).</summary>
-public sealed record FieldRow(string Name, string Type, string? Default, IReadOnlyList<string> Constraints, bool Required, string? Description);
+public sealed record FieldRow(string Name, string Type, string? Default, IReadOnlyList<string> Constraints, bool Required, string? Description)
+{
+    /// <summary>What each allowed value means, when the field is an enum whose C# values are documented.</summary>
+    public IReadOnlyList<(string Value, string? Meaning)>? Values { get; init; }
+}
 
 /// <summary>One object type of a kind's schema, at <see cref="Path"/> (empty for the top level; <c>[]</c> marks list items).</summary>
 public sealed record ObjectTable(string Path, string Anchor, string? Description, IReadOnlyList<FieldRow> Fields, IReadOnlyList<RuleEntry> Rules);

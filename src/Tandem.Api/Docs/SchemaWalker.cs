@@ -9,7 +9,7 @@ namespace Tandem.Api.Docs;
 /// Walks a kind's generated <c>openAPIV3Schema</c> depth-first and lists every object type with its fields, so the
 /// reference is read from the same schema the CRD carries rather than from the C# types a second time.
 /// </summary>
-public sealed class SchemaWalker(FieldConstraints constraints)
+public sealed class SchemaWalker(FieldConstraints constraints, EnumMeanings? meanings = null)
 {
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerOptions.Default) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -43,7 +43,8 @@ public sealed class SchemaWalker(FieldConstraints constraints)
                 rules.AddRange(RulesOf(fieldPath, field));
             }
 
-            rows.Add(new FieldRow(name, type, DefaultOf(field), constraints.Describe(field), required.Contains(name), field["description"]?.GetValue<string>()));
+            var values = (field["enum"] ?? field["items"]?["enum"]) is JsonArray allowed ? meanings?.Of(allowed.Select(v => v!.GetValue<string>())) : null;
+            rows.Add(new FieldRow(name, type, DefaultOf(field), constraints.Describe(field), required.Contains(name), field["description"]?.GetValue<string>()) { Values = values });
         }
 
         var table = new ObjectTable(path, Anchor(kindSlug, path), schema["description"]?.GetValue<string>(), rows, rules);
