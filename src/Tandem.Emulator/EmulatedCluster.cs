@@ -87,6 +87,8 @@ public sealed class EmulatedCluster : IAsyncDisposable
             new NamespaceController(store, registry, loggers.CreateLogger<NamespaceController>()),
             new KubeletStandIn(store, registry, options, loggers.CreateLogger<KubeletStandIn>()),
             new CrdCleanupController(store, registry, loggers.CreateLogger<CrdCleanupController>()),
+            new EndpointsController(store, registry, loggers.CreateLogger<EndpointsController>()),
+            new DeploymentController(store, registry, loggers.CreateLogger<DeploymentController>()),
         };
         return new EmulatedCluster(app, url, store, registry, faults, controllers, Stopwatch.GetElapsedTime(started));
     }

@@ -14,7 +14,9 @@ public static class Kubeconfig
             server: {server.ToString().TrimEnd('/')}
         users:
         - name: {ContextName}
-          user: {"{}"}
+          user:
+            # The emulator does no authentication; KubernetesClient insists on some credential being present.
+            token: tandem-emulator
         contexts:
         - name: {ContextName}
           context:

@@ -64,7 +64,7 @@ public class ChildResourcesTests
         Assert.Equal("decode", service.Spec.Selector[WellKnownLabels.Role]);
         Assert.Equal("active", service.Spec.Selector[WellKnownLabels.State]);
         Assert.Equal("chat-router", router.Metadata.Name);
-        Assert.Contains("11236", router.Spec.Template.Spec.Containers[0].Args);
+        Assert.Contains("$(POD_IP):11236", router.Spec.Template.Spec.Containers[0].Args);
         Assert.Equal("chat-decode", ChildResources.PoolName("chat", InstanceRole.Decode));
         Assert.Equal(
             "serving.tandem.dev/deployment=chat,app.kubernetes.io/component=engine,serving.tandem.dev/role=decode,serving.tandem.dev/state=active",

@@ -11,6 +11,9 @@ internal static class CommandCatalog
         yield return CrdsCommand.Create();
         yield return DocsCommand.Create();
         yield return ClusterCommand.Create();
+        yield return EngineCommand.Create();
+        yield return RouterCommand.Create();
+        yield return LoadCommand.Create();
         yield return SimCommand.Create();
         yield return BenchCommand.Create();
     }

@@ -14,7 +14,7 @@ public sealed class EmulatorFaults
     /// <summary>Delay added before every API request is handled (measured on the cluster's TimeProvider).</summary>
     public TimeSpan Latency { get; set; }
 
-    /// <summary>Answers the next <paramref name="count"/> requests whose method and path match with <paramref name="statusCode"/> (e.g. 429 or 500).</summary>
+    /// <summary>Answers the next <paramref name="count"/> requests whose method and path-and-query match with <paramref name="statusCode"/> (e.g. 429 or 500).</summary>
     public void FailNext(int count, int statusCode = 500, string? method = null, string? pathContains = null)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), "count must be positive");

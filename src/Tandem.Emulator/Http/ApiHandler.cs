@@ -16,7 +16,11 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
         try
         {
             if (faults.Latency > TimeSpan.Zero) await Task.Delay(faults.Latency, time, ctx.RequestAborted);
-            if (faults.TakeFailure(ctx.Request.Method, ctx.Request.Path.Value ?? "") is { } injected) throw injected;
+            if (faults.TakeFailure(ctx.Request.Method, (ctx.Request.Path.Value ?? "") + ctx.Request.QueryString.Value) is { } injected) throw injected;
+            var fieldValidation = QueryOptions.Str(ctx, "fieldValidation");
+            if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
+                throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
+            RequestContext.FieldValidation = fieldValidation;
             await Dispatch(ctx, ApiPath.Parse(ctx.Request.Path.Value ?? "/"));
         }
         catch (ApiException e)
@@ -46,6 +50,9 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
             case ApiPathKind.ResourceList when get: return Responses.WriteJson(ctx, 200, discovery.ResourceList(p.Group, p.Version) ?? throw NotFoundPath());
             case ApiPathKind.Resource: return DispatchResource(ctx, p);
             case ApiPathKind.OpenApi when get: return ServeOpenApi(ctx);
+            case ApiPathKind.Health when get:
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                return ctx.Response.WriteAsync("ok", ctx.RequestAborted);
             default: throw NotFoundPath();
         }
     }

@@ -1,7 +1,7 @@
 namespace Tandem.Emulator.Http;
 
 /// <summary>What a request path addresses: a discovery document or a resource (collection, object, subresource).</summary>
-public enum ApiPathKind { Unknown, Version, CoreVersions, GroupList, Group, ResourceList, Resource, OpenApi }
+public enum ApiPathKind { Unknown, Version, CoreVersions, GroupList, Group, ResourceList, Resource, OpenApi, Health }
 
 /// <summary>A parsed apiserver URL path (`/api/v1/namespaces/ns/pods/name/status`, `/apis/g/v/watch/...`).</summary>
 public sealed record ApiPath(ApiPathKind Kind, string Group = "", string Version = "", string? Namespace = null,
@@ -13,6 +13,7 @@ public sealed record ApiPath(ApiPathKind Kind, string Group = "", string Version
         if (s.Length == 0) return new(ApiPathKind.Unknown);
         if (s[0] == "version" && s.Length == 1) return new(ApiPathKind.Version);
         if (s[0] == "openapi") return new(ApiPathKind.OpenApi);
+        if (s[0] is "healthz" or "readyz" or "livez") return new(ApiPathKind.Health);
         string group, version;
         int rest;
         if (s[0] == "api")

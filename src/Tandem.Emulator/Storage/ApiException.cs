@@ -25,12 +25,14 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     public static ApiException Invalid(ResourceType t, string name, IEnumerable<(string Field, string Type, string Message)> causes)
     {
         var list = causes.ToList();
-        var details = Describe(t, name);
+        // Invalid names the kind (not the resource) in its details, so kubectl prints `The Widget "x" is invalid`.
+        var details = new JsonObject { ["name"] = name, ["group"] = t.Group, ["kind"] = t.Kind };
         var arr = new JsonArray();
         foreach (var c in list) arr.Add(new JsonObject { ["reason"] = c.Type, ["message"] = c.Message, ["field"] = c.Field });
         details["causes"] = arr;
         var summary = string.Join(", ", list.Select(c => $"{c.Field}: {c.Message}"));
-        return new(422, "Invalid", $"{t.Kind} \"{name}\" is invalid: {summary}", details);
+        var kind = t.Group.Length == 0 || !t.IsCustom ? t.Kind : $"{t.Kind}.{t.Group}";
+        return new(422, "Invalid", $"{kind} \"{name}\" is invalid: {(list.Count == 1 ? summary : $"[{summary}]")}", details);
     }
 
     public static ApiException MethodNotSupported(string what) => new(405, "MethodNotAllowed", what);

@@ -53,6 +53,9 @@ internal sealed class DecodeBatcher
     /// <summary>The step loop; runs until <paramref name="stop"/>.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
+        // Steps are scheduled against a running due time, so timer granularity (~1 ms) delays one step but not the
+        // average: a late step makes the next one shorter.
+        var due = _time.GetUtcNow();
         while (!stop.IsCancellationRequested)
         {
             Task wake;
@@ -73,10 +76,21 @@ internal sealed class DecodeBatcher
             if (batch == 0)
             {
                 await wake.WaitAsync(stop).ConfigureAwait(false);
+                due = _time.GetUtcNow();
                 continue;
             }
 
-            await Task.Delay(_profile.DecodeStep(batch), _time, stop).ConfigureAwait(false);
+            due += _profile.DecodeStep(batch);
+            var wait = due - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time, stop).ConfigureAwait(false);
+            }
+            else
+            {
+                // Behind schedule (or a zero-time model): catch up, still letting readers run between steps.
+                await Task.Yield();
+            }
             lock (_gate)
             {
                 foreach (var sequence in _running.ToArray())

@@ -30,6 +30,7 @@ public sealed class MockEngine : IAsyncDisposable
     private int _prefillWaiting;
     private int _prefilling;
     private long _sequence;
+    private long _admitted;
 
     public MockEngine(MockEngineProfile profile, InstanceRole? role, bool standby, TimeProvider? time = null)
     {
@@ -53,6 +54,9 @@ public sealed class MockEngine : IAsyncDisposable
 
     public MockEngineProfile Profile { get; }
 
+    /// <summary>Requests (or request legs) this engine has accepted since it started.</summary>
+    public long AdmittedRequests => Interlocked.Read(ref _admitted);
+
     public State State
     {
         get { lock (_gate) { return _state; } }
@@ -61,9 +65,11 @@ public sealed class MockEngine : IAsyncDisposable
     /// <summary>The current status, as the EngineControl stream reports it.</summary>
     public InstanceStatus Status()
     {
-        var (running, waiting, usedBlocks) = _decode.Snapshot();
         lock (_gate)
         {
+            // Read under the engine lock (the batcher never takes it while holding its own), so no request is admitted
+            // between the two readings and counted twice.
+            var (running, waiting, usedBlocks) = _decode.Snapshot();
             return new InstanceStatus
             {
                 State = ContractMapping.ToProto(_state),
@@ -299,6 +305,7 @@ public sealed class MockEngine : IAsyncDisposable
             }
 
             _inFlight++;
+            _admitted++;
         }
 
         NotifyChanged();
@@ -312,8 +319,10 @@ public sealed class MockEngine : IAsyncDisposable
         {
             await _prefillSlot.WaitAsync(cancel).ConfigureAwait(false);
             entered = true;
+            // Armed before the status says "prefilling", so a fake clock advanced on seeing it fires the delay.
+            var prefill = Task.Delay(Profile.PrefillTime(promptTokens), _time, cancel);
             Adjust(() => { _prefillWaiting--; _prefilling++; });
-            await Task.Delay(Profile.PrefillTime(promptTokens), _time, cancel).ConfigureAwait(false);
+            await prefill.ConfigureAwait(false);
         }
         finally
         {
@@ -340,23 +349,27 @@ public sealed class MockEngine : IAsyncDisposable
     private void HoldUntilPulled(int promptTokens)
     {
         Adjust(() => { _unmigratedTokens += promptTokens; _inFlight++; });
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(Profile.TransferTime(promptTokens), _time, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Engine stopping: the KV is gone with it.
-            }
+        // Armed now, before the caller sees the prefill finish, so a fake clock can fire it.
+        var pulled = Task.Delay(Profile.TransferTime(promptTokens), _time, _stop.Token);
+        _ = ReleaseWhenPulledAsync(pulled, promptTokens);
+    }
 
-            Adjust(() =>
-            {
-                _unmigratedTokens -= promptTokens;
-                _inFlight--;
-                CompleteDrainIfEmpty();
-            });
+    private async Task ReleaseWhenPulledAsync(Task pulled, int promptTokens)
+    {
+        try
+        {
+            await pulled.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Engine stopping: the KV is gone with it.
+        }
+
+        Adjust(() =>
+        {
+            _unmigratedTokens -= promptTokens;
+            _inFlight--;
+            CompleteDrainIfEmpty();
         });
     }
 

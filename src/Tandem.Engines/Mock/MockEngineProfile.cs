@@ -16,19 +16,21 @@ public sealed record MockEngineProfile
     public double PrefillTokensPerSecond { get; init; } = 13000;
     public double TransferTokensPerSecond { get; init; } = 30000;
     public double DecodeStepMillis { get; init; } = 20;
-    public double DecodeStepMillisPerRequest { get; init; } = 0.2;
-    public int MaxModelLength { get; init; } = 4096;
-    public TimeSpan LoadFromStorage { get; init; } = TimeSpan.FromSeconds(8);
+    public double DecodeStepMillisPerRequest { get; init; } = 0.05;
+    /// <summary>Longest prompt + output; the default is large so traces are limited by KV capacity, as a ModelProfile without maxModelLength is.</summary>
+    public int MaxModelLength { get; init; } = 32768;
+    public TimeSpan LoadFromStorage { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan LoadFromHostCache { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan LoadFromPeer { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The seed models' numbers (BlitzScale's templates); load times grow with model size.</summary>
+    /// <summary>The seed models' numbers (BlitzScale's templates).</summary>
     public static IReadOnlyDictionary<string, MockEngineProfile> Seeds { get; } = new Dictionary<string, MockEngineProfile>(StringComparer.OrdinalIgnoreCase)
     {
-        ["llama2-7b"] = new() { Name = "llama2-7b", PrefillTokensPerSecond = 13000, TransferTokensPerSecond = 30000, KvCacheBlocks = 8000, NumHiddenLayers = 32, TensorParallelSize = 1, DecodeStepMillis = 18, LoadFromStorage = TimeSpan.FromSeconds(6), LoadFromHostCache = TimeSpan.FromSeconds(1.5), LoadFromPeer = TimeSpan.FromMilliseconds(800) },
-        ["llama3-8b"] = new() { Name = "llama3-8b", PrefillTokensPerSecond = 12000, TransferTokensPerSecond = 60000, KvCacheBlocks = 30000, NumHiddenLayers = 32, TensorParallelSize = 1, DecodeStepMillis = 20, MaxModelLength = 8192, LoadFromStorage = TimeSpan.FromSeconds(7), LoadFromHostCache = TimeSpan.FromSeconds(1.7), LoadFromPeer = TimeSpan.FromMilliseconds(900) },
-        ["mistral-24b"] = new() { Name = "mistral-24b", PrefillTokensPerSecond = 6000, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 40, TensorParallelSize = 2, DecodeStepMillis = 30, MaxModelLength = 8192, LoadFromStorage = TimeSpan.FromSeconds(15), LoadFromHostCache = TimeSpan.FromSeconds(4), LoadFromPeer = TimeSpan.FromSeconds(2) },
-        ["qwen-72b"] = new() { Name = "qwen-72b", PrefillTokensPerSecond = 7500, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 80, TensorParallelSize = 8, DecodeStepMillis = 40, MaxModelLength = 8192, LoadFromStorage = TimeSpan.FromSeconds(40), LoadFromHostCache = TimeSpan.FromSeconds(10), LoadFromPeer = TimeSpan.FromSeconds(5) },
+        // Same numbers as examples/models/*.yaml (BlitzScale's seed templates; decode step at the API defaults).
+        ["llama2-7b"] = new() { Name = "llama2-7b", PrefillTokensPerSecond = 13000, TransferTokensPerSecond = 30000, KvCacheBlocks = 8000, NumHiddenLayers = 32, TensorParallelSize = 1, LoadFromStorage = TimeSpan.FromSeconds(8) },
+        ["llama3-8b"] = new() { Name = "llama3-8b", PrefillTokensPerSecond = 12000, TransferTokensPerSecond = 60000, KvCacheBlocks = 30000, NumHiddenLayers = 32, TensorParallelSize = 1, LoadFromStorage = TimeSpan.FromSeconds(8) },
+        ["mistral-24b"] = new() { Name = "mistral-24b", PrefillTokensPerSecond = 6000, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 40, TensorParallelSize = 2, LoadFromStorage = TimeSpan.FromSeconds(20) },
+        ["qwen-72b"] = new() { Name = "qwen-72b", PrefillTokensPerSecond = 7500, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 80, TensorParallelSize = 8, LoadFromStorage = TimeSpan.FromSeconds(60) },
     };
 
     /// <summary>A seed model by name; the error lists the known names.</summary>
@@ -63,15 +65,15 @@ public sealed record MockEngineProfile
     /// <summary>Throws naming the first field that breaks its rule.</summary>
     public MockEngineProfile Validate()
     {
-        Check(TensorParallelSize >= 1, "tensorParallelSize", "must be >= 1");
-        Check(KvCacheBlocks >= 1, "kvCacheBlocks", "must be >= 1");
-        Check(KvBlockTokens >= 1, "kvBlockTokens", "must be >= 1");
-        Check(PrefillTokensPerSecond > 0, "throughput.prefillTokensPerSecond", "must be > 0");
-        Check(TransferTokensPerSecond > 0, "throughput.transferTokensPerSecond", "must be > 0");
-        Check(DecodeStepMillis >= 0, "throughput.decodeStepMillis", "must be >= 0");
-        Check(DecodeStepMillisPerRequest >= 0, "throughput.decodeStepMillisPerRequest", "must be >= 0");
-        Check(MaxModelLength >= 1, "maxModelLength", "must be >= 1");
-        Check(LoadFromStorage >= TimeSpan.Zero && LoadFromHostCache >= TimeSpan.Zero && LoadFromPeer >= TimeSpan.Zero, "loadTime", "durations must be >= 0");
+        Check(TensorParallelSize >= 1, "spec.tensorParallelSize", "must be >= 1");
+        Check(KvCacheBlocks >= 1, "spec.kvCacheBlocks", "must be >= 1");
+        Check(KvBlockTokens >= 1, "spec.kvBlockTokens", "must be >= 1");
+        Check(PrefillTokensPerSecond > 0, "spec.throughput.prefillTokensPerSecond", "must be > 0");
+        Check(TransferTokensPerSecond > 0, "spec.throughput.transferTokensPerSecond", "must be > 0");
+        Check(DecodeStepMillis >= 0, "spec.throughput.decodeStepMillis", "must be >= 0");
+        Check(DecodeStepMillisPerRequest >= 0, "spec.throughput.decodeStepMillisPerRequest", "must be >= 0");
+        Check(MaxModelLength >= 1, "spec.maxModelLength", "must be >= 1");
+        Check(LoadFromStorage >= TimeSpan.Zero && LoadFromHostCache >= TimeSpan.Zero && LoadFromPeer >= TimeSpan.Zero, "spec.loadTime", "durations must be >= 0");
         return this;
     }
 

@@ -1,11 +1,12 @@
-using System.Globalization;
-using YamlDotNet.RepresentationModel;
+using k8s;
+using Tandem.Api.Schema;
+using Tandem.Api.V1Alpha1;
 
 namespace Tandem.Engines.Mock;
 
 /// <summary>
-/// Reads a ModelProfile YAML (the <c>serving.tandem.dev/v1alpha1</c> object, or just its spec) into a
-/// <see cref="MockEngineProfile"/>. Missing fields keep the defaults; a bad value names its field.
+/// Reads a ModelProfile (the <c>serving.tandem.dev/v1alpha1</c> object, as in examples/models/*.yaml) and maps it to
+/// the <see cref="MockEngineProfile"/> the mock engine emulates. A bad value names its field.
 /// </summary>
 public static class ModelProfileFile
 {
@@ -13,73 +14,87 @@ public static class ModelProfileFile
     public static MockEngineProfile Resolve(string profile) =>
         File.Exists(profile) ? Load(profile) : MockEngineProfile.Seed(profile);
 
-    public static MockEngineProfile Load(string path)
-    {
-        using var reader = new StreamReader(path);
-        return Parse(reader, Path.GetFileNameWithoutExtension(path));
-    }
+    public static MockEngineProfile Load(string path) => Parse(File.ReadAllText(path), path);
 
-    public static MockEngineProfile Parse(TextReader reader, string name)
+    public static MockEngineProfile Parse(string yaml, string source)
     {
-        var stream = new YamlStream();
+        ModelProfile model;
         try
         {
-            stream.Load(reader);
+            model = KubernetesYaml.Deserialize<ModelProfile>(yaml);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new FormatException($"ModelProfile '{name}': not valid YAML ({e.Message}).", e);
+            // YamlDotNet's message lacks the field; quoting the line it stopped at names it.
+            var lines = yaml.Split('\n');
+            var line = e.Start.Line >= 1 && e.Start.Line <= lines.Length ? lines[(int)e.Start.Line - 1].Trim() : "";
+            throw new FormatException($"ModelProfile '{source}': not a valid ModelProfile YAML at line {e.Start.Line} '{line}' ({e.InnerException?.Message ?? e.Message}).", e);
         }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
         {
-            throw new FormatException($"ModelProfile '{name}': expected a YAML mapping.");
+            throw new FormatException($"ModelProfile '{source}': not a valid ModelProfile YAML ({e.Message}).", e);
         }
 
-        var spec = Child(root, "spec") as YamlMappingNode ?? root;
-        var metadataName = (Child(Child(root, "metadata"), "name") as YamlScalarNode)?.Value;
-        var throughput = Child(spec, "throughput");
-        var load = Child(spec, "loadTime");
+        if (model?.Kind is not ModelProfile.KubeKind)
+        {
+            throw new FormatException($"ModelProfile '{source}': kind must be {ModelProfile.KubeKind} (got '{model?.Kind}').");
+        }
+
+        return FromModelProfile(model);
+    }
+
+    /// <summary>Environment variable with the ModelProfile spec as JSON, set on engine pods by the operator.</summary>
+    public const string ProfileVariable = "TANDEM_MODEL_PROFILE";
+
+    /// <summary>Environment variable with the ModelProfile's name, set on engine pods by the operator.</summary>
+    public const string ModelVariable = "TANDEM_MODEL";
+
+    /// <summary>
+    /// The profile of an engine pod from its environment (<see cref="ProfileVariable"/> holds the spec JSON); a pod
+    /// runtime passes the pod's env, <c>tandem engine</c> without <c>--profile</c> passes the process's.
+    /// </summary>
+    public static MockEngineProfile FromEnvironment(Func<string, string?> variable)
+    {
+        var json = variable(ProfileVariable);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new ArgumentException($"--profile: not given, and {ProfileVariable} (the ModelProfile spec as JSON, set by the operator) is not set either.");
+        }
+
+        ModelProfileSpec spec;
+        try
+        {
+            spec = KubernetesJson.Deserialize<ModelProfileSpec>(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new FormatException($"{ProfileVariable}: not a ModelProfile spec as JSON ({e.Message}).", e);
+        }
+
+        var name = variable(ModelVariable);
+        return FromModelProfile(new ModelProfile { Metadata = new() { Name = string.IsNullOrWhiteSpace(name) ? "model" : name }, Spec = spec });
+    }
+
+    /// <summary>The mock engine's numbers for a ModelProfile (the API emulator's pod hook and the demo call this).</summary>
+    public static MockEngineProfile FromModelProfile(ModelProfile model)
+    {
+        var spec = model.Spec;
         var defaults = new MockEngineProfile();
         return new MockEngineProfile
         {
-            Name = metadataName ?? name,
-            TensorParallelSize = Int(spec, "tensorParallelSize") ?? defaults.TensorParallelSize,
-            NumHiddenLayers = Int(spec, "numHiddenLayers") ?? defaults.NumHiddenLayers,
-            KvCacheBlocks = Int(spec, "kvCacheBlocks") ?? defaults.KvCacheBlocks,
-            KvBlockTokens = Int(spec, "kvBlockTokens") ?? defaults.KvBlockTokens,
-            MaxModelLength = Int(spec, "maxModelLength") ?? defaults.MaxModelLength,
-            PrefillTokensPerSecond = Number(throughput, "throughput.prefillTokensPerSecond") ?? defaults.PrefillTokensPerSecond,
-            TransferTokensPerSecond = Number(throughput, "throughput.transferTokensPerSecond") ?? defaults.TransferTokensPerSecond,
-            DecodeStepMillis = Number(throughput, "throughput.decodeStepMillis") ?? defaults.DecodeStepMillis,
-            DecodeStepMillisPerRequest = Number(throughput, "throughput.decodeStepMillisPerRequest") ?? defaults.DecodeStepMillisPerRequest,
-            LoadFromStorage = Duration(load, "loadTime.storage") ?? defaults.LoadFromStorage,
-            LoadFromHostCache = Duration(load, "loadTime.hostCache") ?? defaults.LoadFromHostCache,
-            LoadFromPeer = Duration(load, "loadTime.peer") ?? defaults.LoadFromPeer,
+            Name = model.Metadata?.Name ?? defaults.Name,
+            TensorParallelSize = spec.TensorParallelSize,
+            NumHiddenLayers = spec.NumHiddenLayers,
+            KvCacheBlocks = spec.KvCacheBlocks,
+            KvBlockTokens = spec.KvBlockTokens,
+            MaxModelLength = spec.MaxModelLength ?? defaults.MaxModelLength,
+            PrefillTokensPerSecond = spec.Throughput.PrefillTokensPerSecond,
+            TransferTokensPerSecond = spec.Throughput.TransferTokensPerSecond,
+            DecodeStepMillis = spec.Throughput.DecodeStepMillis,
+            DecodeStepMillisPerRequest = spec.Throughput.DecodeStepMillisPerRequest,
+            LoadFromStorage = GoDuration.Parse(spec.LoadTime.Storage, "spec.loadTime.storage"),
+            LoadFromHostCache = GoDuration.Parse(spec.LoadTime.HostCache, "spec.loadTime.hostCache"),
+            LoadFromPeer = GoDuration.Parse(spec.LoadTime.Peer, "spec.loadTime.peer"),
         }.Validate();
     }
-
-    private static YamlNode? Child(YamlNode? node, string key) =>
-        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
-
-    private static string? Scalar(YamlNode? parent, string field)
-    {
-        var key = field[(field.LastIndexOf('.') + 1)..];
-        return Child(parent, key) switch
-        {
-            null => null,
-            YamlScalarNode s => s.Value,
-            _ => throw new FormatException($"ModelProfile field '{field}' must be a scalar."),
-        };
-    }
-
-    private static int? Int(YamlNode? parent, string field) => Scalar(parent, field) is { } text
-        ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new FormatException($"ModelProfile field '{field}': '{text}' is not an integer.")
-        : null;
-
-    private static double? Number(YamlNode? parent, string field) => Scalar(parent, field) is { } text
-        ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new FormatException($"ModelProfile field '{field}': '{text}' is not a number.")
-        : null;
-
-    private static TimeSpan? Duration(YamlNode? parent, string field) => Scalar(parent, field) is { } text ? GoDuration.Parse(text, $"ModelProfile field '{field}'") : null;
 }

@@ -55,8 +55,8 @@ public static class ChildResources
                             {
                                 Name = "router",
                                 Image = router.Image,
-                                Args = ["router", "--listen", "$(POD_IP)", "--port", port, "--control-port", controlPort,
-                                    "--prefill-policy", Choice(router.InstanceChoice.Prefill), "--decode-policy", Choice(router.InstanceChoice.Decode)],
+                                // The router takes one instance-choice policy today; it applies the prefill choice to both roles.
+                                Args = ["router", "--listen", "$(POD_IP):" + port, "--control-port", controlPort, "--policy", Choice(router.InstanceChoice.Prefill)],
                                 Env = [new V1EnvVar { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } }],
                                 Ports =
                                 [

@@ -13,7 +13,7 @@ namespace Tandem.Runtime.Client;
 /// <see cref="IResourceClient{T}"/> over the one singleton <see cref="IKubernetes"/>, through KubernetesClient's generic
 /// CustomObjects operations (which map the empty core group to /api/v1, so built-in kinds work too).
 /// </summary>
-internal sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions<RuntimeOptions>? options = null) : IResourceClient<T>
+public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions<RuntimeOptions>? options = null) : IResourceClient<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly ResourceType _type = ResourceType.Of<T>();

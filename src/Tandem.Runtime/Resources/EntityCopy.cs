@@ -9,5 +9,6 @@ public static class EntityCopy
     public static T Clone<T>(T entity) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(entity));
 
     /// <summary>True when both values serialize to the same JSON.</summary>
-    public static bool SameJson(object? a, object? b) => KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
+    public static bool SameJson(object? a, object? b) =>
+        a is null || b is null ? a is null && b is null : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
 }

@@ -103,21 +103,24 @@ public sealed class CrudTests
     [Fact]
     public async Task Generation_bumps_on_spec_changes_only_and_main_endpoint_ignores_status()
     {
+        // A StatefulSet: it has spec and a status subresource, and no emulated controller writes its status.
         await using var cluster = await EmulatedCluster.StartAsync();
         var client = cluster.CreateClient();
-        var d = await client.AppsV1.CreateNamespacedDeploymentAsync(KubernetesJson.Deserialize<V1Deployment>(Objects.Deployment("web").ToJsonString()), "default");
+        var json = Objects.Deployment("web");
+        json["kind"] = "StatefulSet";
+        var d = await client.AppsV1.CreateNamespacedStatefulSetAsync(KubernetesJson.Deserialize<V1StatefulSet>(json.ToJsonString()), "default");
         Assert.Equal(1, d.Metadata.Generation);
         d.Metadata.Labels = new Dictionary<string, string> { ["tier"] = "front" };
-        d.Status = new V1DeploymentStatus { Replicas = 7 };
-        d = await client.AppsV1.ReplaceNamespacedDeploymentAsync(d, "web", "default");
+        d.Status = new V1StatefulSetStatus { Replicas = 7 };
+        d = await client.AppsV1.ReplaceNamespacedStatefulSetAsync(d, "web", "default");
         Assert.Equal(1, d.Metadata.Generation);
-        Assert.Null(d.Status?.Replicas);
+        Assert.NotEqual(7, d.Status?.Replicas);
         d.Spec.Replicas = 3;
-        d = await client.AppsV1.ReplaceNamespacedDeploymentAsync(d, "web", "default");
+        d = await client.AppsV1.ReplaceNamespacedStatefulSetAsync(d, "web", "default");
         Assert.Equal(2, d.Metadata.Generation);
-        d.Status = new V1DeploymentStatus { Replicas = 3, ObservedGeneration = 2 };
+        d.Status = new V1StatefulSetStatus { Replicas = 3, ObservedGeneration = 2 };
         d.Spec.Replicas = 9;
-        d = await client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(d, "web", "default");
+        d = await client.AppsV1.ReplaceNamespacedStatefulSetStatusAsync(d, "web", "default");
         Assert.Equal(2, d.Metadata.Generation);
         Assert.Equal(3, d.Spec.Replicas);
         Assert.Equal(3, d.Status.Replicas);

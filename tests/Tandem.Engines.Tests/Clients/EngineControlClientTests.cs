@@ -61,6 +61,7 @@ public sealed class EngineControlClientTests
         using var http = new HttpClient();
         using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var states = new List<InstanceState?>();
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reachedWarm = Task.Run(async () =>
         {
             await foreach (var observation in client.WatchAsync(cancel: watching.Token))
@@ -70,6 +71,8 @@ public sealed class EngineControlClientTests
                     states.Add(observation.State);
                 }
 
+                connected.TrySetResult();
+
                 if (observation.State == InstanceState.Warm)
                 {
                     return observation;
@@ -78,6 +81,7 @@ public sealed class EngineControlClientTests
 
             throw new TimeoutException("the status stream ended before Warm");
         });
+        await connected.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var clock = Stopwatch.StartNew();
         var inFlight = new StreamingCompletionClient(http).StreamAsync(engine.HttpUri, PromptTokens.Build(50), 60, () => clock.Elapsed.TotalSeconds);
         await Eventually.TrueAsync(() => engine.Engine.Status().RunningRequests == 1, "the request runs");

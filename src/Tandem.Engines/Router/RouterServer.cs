@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tandem.Engines.Mock;
+
+namespace Tandem.Engines.Router;
+
+/// <summary>
+/// A running P/D router: OpenAI HTTP/1.1 (<c>/v1/completions</c>, <c>/health</c>) on one port and RouterControl gRPC
+/// (h2c) on another. Used by <c>tandem router</c>, the demo and tests.
+/// </summary>
+public sealed class RouterServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _engines;
+
+    private RouterServer(WebApplication app, HttpClient engines, MembershipTable members, RouterLoadTracker load, string http, string control)
+    {
+        _app = app;
+        _engines = engines;
+        Members = members;
+        Load = load;
+        HttpAddress = http;
+        ControlAddress = control;
+    }
+
+    public MembershipTable Members { get; }
+
+    public RouterLoadTracker Load { get; }
+
+    public string HttpAddress { get; }
+
+    public string ControlAddress { get; }
+
+    public Uri HttpUri => new("http://" + HttpAddress);
+
+    public static async Task<RouterServer> StartAsync(RouterOptions options, CancellationToken cancel = default)
+    {
+        var members = new MembershipTable();
+        if (options.StaticMembers.Count > 0)
+        {
+            members.TryApply(0, options.StaticMembers);
+        }
+
+        var load = new RouterLoadTracker(options.Time);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (options.ConsoleLogging)
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        ListenOptions? httpListen = null;
+        ListenOptions? controlListen = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(options.Address, options.HttpPort, o => { o.Protocols = HttpProtocols.Http1; httpListen = o; });
+            kestrel.Listen(options.Address, options.ControlPort, o => { o.Protocols = HttpProtocols.Http2; controlListen = o; });
+        });
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(members);
+        builder.Services.AddSingleton(load);
+        builder.Services.AddSingleton(options);
+        var app = builder.Build();
+        var engines = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = int.MaxValue,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        })
+        {
+            // Streams last as long as generation does; the queue timeout and client aborts bound a request instead.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var decodePolicy = options.Policy == SelectionPolicy.Prefix ? SelectionPolicy.LeastLoaded : options.Policy;
+        var dispatcher = new RouterDispatcher(
+            members,
+            load,
+            new InstanceSelector(options.Policy, options.Seed),
+            new InstanceSelector(decodePolicy, options.Seed is { } s ? s + 1 : null),
+            engines,
+            options,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Router"));
+        app.MapGrpcService<RouterControlService>();
+        app.MapPost("/v1/completions", dispatcher.HandleAsync);
+        app.MapGet("/health", (HttpContext _) => Results.Ok());
+        try
+        {
+            await app.StartAsync(cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            engines.Dispose();
+            throw;
+        }
+
+        return new RouterServer(app, engines, members, load,
+            MockEngineServer.Format(options.Address, httpListen!.IPEndPoint!.Port),
+            MockEngineServer.Format(options.Address, controlListen!.IPEndPoint!.Port));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _engines.Dispose();
+    }
+}
