@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return OperatorCommand.Create();
         yield return CrdsCommand.Create();
+        yield return DocsCommand.Create();
         yield return ClusterCommand.Create();
         yield return EngineCommand.Create();
         yield return RouterCommand.Create();
