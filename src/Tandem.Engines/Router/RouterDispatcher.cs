@@ -40,7 +40,11 @@ internal sealed class RouterDispatcher(
 
         var output = new ClientResponse(context.Response, request, options.Time);
         var flight = new Flight(request, PromptTokens.Words(request.Prompt));
-        load.Update(m => m.Queue(request.PromptTokens));
+        load.Update(m =>
+        {
+            m.Queue(request.PromptTokens);
+            m.Arrived(request.PromptTokens);
+        });
         try
         {
             var deadline = options.Time.GetUtcNow() + options.QueueTimeout;

@@ -8,10 +8,16 @@ namespace Tandem.Engines.Router;
 /// </summary>
 public sealed class RouterLoadTracker(TimeProvider time)
 {
+    private readonly TimeProvider _time = time;
     private readonly object _gate = new();
     private readonly Dictionary<string, (int Requests, long PromptTokens)> _assigned = new(StringComparer.Ordinal);
     private long _queuedPromptTokens;
     private int _queuedRequests;
+
+    /// <summary>Window over which the prompt-token arrival rate is measured.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(5);
+
+    private readonly Queue<(long At, long Tokens)> _arrivals = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Changed
@@ -64,7 +70,8 @@ public sealed class RouterLoadTracker(TimeProvider time)
                 QueuedPromptTokens = _queuedPromptTokens,
                 QueuedRequests = _queuedRequests,
                 MembershipVersion = membershipVersion,
-                ObservedAtUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                ObservedAtUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+                PromptTokensPerSecond = ArrivalRate(),
             };
             load.Assignments.AddRange(_assigned.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => new InstanceAssignment { Id = kv.Key, InFlightRequests = kv.Value.Requests, InFlightPromptTokens = kv.Value.PromptTokens }));
@@ -72,10 +79,25 @@ public sealed class RouterLoadTracker(TimeProvider time)
         }
     }
 
+    // Prompt tokens that arrived within RateWindow, per second (called under the lock).
+    private double ArrivalRate()
+    {
+        var now = _time.GetTimestamp();
+        while (_arrivals.Count > 0 && _time.GetElapsedTime(_arrivals.Peek().At, now) > RateWindow)
+        {
+            _arrivals.Dequeue();
+        }
+
+        return _arrivals.Sum(a => (double)a.Tokens) / RateWindow.TotalSeconds;
+    }
+
     /// <summary>Changes applied under the tracker's lock.</summary>
     public readonly struct Mutable(RouterLoadTracker tracker)
     {
         public void Queue(long promptTokens) => tracker._queuedPromptTokens += promptTokens;
+
+        /// <summary>A new request arrived (counts toward the arrival rate).</summary>
+        public void Arrived(long promptTokens) => tracker._arrivals.Enqueue((tracker._time.GetTimestamp(), promptTokens));
 
         public void Waiting(int delta) => tracker._queuedRequests += delta;
 

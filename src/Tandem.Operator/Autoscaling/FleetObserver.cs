@@ -60,12 +60,14 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
             .ToArray();
         long queuedTokens = 0;
         var queuedRequests = 0;
+        double? arrivalRate = null;
         foreach (var (_, address) in routers)
         {
             if (fleet.Router(address) is { } load)
             {
                 queuedTokens += load.QueuedPromptTokens;
                 queuedRequests += load.QueuedRequests;
+                arrivalRate = (arrivalRate ?? 0) + load.PromptTokensPerSecond;
             }
         }
 
@@ -75,7 +77,7 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
             state.Seen.Remove(gone);
         }
 
-        return new FleetObservation(instances, routers, new RouterLoad(queuedTokens) { QueuedRequests = queuedRequests }, unschedulable);
+        return new FleetObservation(instances, routers, new RouterLoad(queuedTokens) { QueuedRequests = queuedRequests, PromptTokensPerSecond = arrivalRate }, unschedulable);
     }
 
     /// <summary>host:port.</summary>
