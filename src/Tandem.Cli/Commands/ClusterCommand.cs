@@ -25,6 +25,8 @@ internal static class ClusterCommand
         var gpus = new Option<int>("--gpus") { Description = "nvidia.com/gpu capacity of each virtual node.", DefaultValueFactory = _ => 8 };
         var nodes = new Option<int>("--nodes") { Description = "Number of virtual nodes.", DefaultValueFactory = _ => 2 };
         var port = new Option<int>("--port") { Description = "API server port on the loopback address (0 = any free port).", DefaultValueFactory = _ => 0 };
+        var engines = new Option<string?>("--engines") { Description = "Run pods of the Tandem image in-process: 'mock' gives every engine pod a mock engine and every router pod a router on its pod IP." };
+        engines.Validators.Add(r => { if (r.GetValueOrDefault<string?>() is { } v && v != "mock") r.AddError($"--engines \"{v}\" is not supported; the only value is mock"); });
         var address = new Option<string>("--address") { Description = "Loopback address to listen on (127.0.0.0/8).", DefaultValueFactory = _ => "127.0.0.1" };
         gpus.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--gpus must be 0 or more"); });
         nodes.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--nodes must be 1 or more"); });
@@ -37,11 +39,15 @@ internal static class ClusterCommand
         });
 
         var up = new Command("up", "Start the emulator, write the kubeconfig, and serve until Ctrl-C.");
-        foreach (var o in new Option[] { kubeconfig, gpus, nodes, port, address }) up.Options.Add(o);
+        foreach (var o in new Option[] { kubeconfig, gpus, nodes, port, address, engines }) up.Options.Add(o);
         up.SetAction(async (parseResult, ct) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var options = BuildOptions(parseResult.GetValue(address)!, parseResult.GetValue(port), parseResult.GetValue(nodes), parseResult.GetValue(gpus));
+            if (parseResult.GetValue(engines) == "mock")
+            {
+                options.PodRuntime = new Tandem.Cli.Embedded.TandemPodRuntime();
+            }
             var started = Stopwatch.GetTimestamp();
             await using var cluster = await EmulatedCluster.StartAsync(options, ct);
             var elapsed = Stopwatch.GetElapsedTime(started);
