@@ -17,7 +17,7 @@ public static class RequestBody
         if (contentType is not null && contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
             throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format ({contentType}) - the emulator accepts application/json and application/yaml");
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (contentType is not null && contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase)) return YamlJson.Parse(text);
+        if (contentType is not null && contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase)) return ParseYaml(text);
         try { return JsonNode.Parse(text); }
         catch (JsonException e) { throw ApiException.BadRequest($"the request body is not valid JSON: {e.Message}"); }
     }
@@ -26,5 +26,18 @@ public static class RequestBody
     {
         var node = Parse(await ReadText(ctx), ctx.Request.ContentType);
         return node as JsonObject ?? throw ApiException.BadRequest("the request body must be a JSON object");
+    }
+
+    // An apply-patch body in YAML: the first document, with the apiserver's error for bad YAML.
+    private static System.Text.Json.Nodes.JsonNode? ParseYaml(string text)
+    {
+        try
+        {
+            return Tandem.Api.Serialization.YamlJson.ParseAll(text).FirstOrDefault();
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw ApiException.BadRequest($"error converting YAML to JSON: {e.Message}");
+        }
     }
 }

@@ -107,7 +107,7 @@ public sealed class PureLogicTests
     [Fact]
     public void Yaml_scalars_get_core_schema_types()
     {
-        var node = YamlJson.Parse("a: 1\nb: \"1\"\nc: true\nd: 1.5\ne: null\nf: hello\ng: '0x1'\n")!;
+        var node = Tandem.Api.Serialization.YamlJson.ParseAll("a: 1\nb: \"1\"\nc: true\nd: 1.5\ne: null\nf: hello\ng: '0x1'\n").Single();
         Assert.Equal("""{"a":1,"b":"1","c":true,"d":1.5,"e":null,"f":"hello","g":"0x1"}""", node.ToJsonString());
     }
 }

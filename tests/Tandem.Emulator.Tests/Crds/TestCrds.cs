@@ -83,5 +83,5 @@ public static class TestCrds
         ["spec"] = new JsonObject { ["replicas"] = replicas, ["size"] = size },
     };
 
-    public static JsonObject WidgetCrd() => Tandem.Emulator.Patching.YamlJson.Parse(WidgetCrdYaml)!.AsObject();
+    public static JsonObject WidgetCrd() => Tandem.Api.Serialization.YamlJson.ParseAll(WidgetCrdYaml).Single().AsObject();
 }
