@@ -28,7 +28,7 @@ internal static class OperatorCommand
             {
                 if (!file.Exists)
                 {
-                    await Console.Error.WriteLineAsync($"--kubeconfig: {file.FullName} does not exist.");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--kubeconfig: {file.FullName} does not exist.");
                     return 2;
                 }
 
@@ -59,7 +59,7 @@ internal static class OperatorCommand
             }
             catch (FormatException error)
             {
-                await Console.Error.WriteLineAsync(error.Message);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(error.Message);
                 return 2;
             }
 
