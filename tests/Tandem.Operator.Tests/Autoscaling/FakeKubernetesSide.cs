@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using k8s;
+using k8s.Models;
+using Tandem.Runtime;
+using Tandem.Runtime.Client;
+
+namespace Tandem.Operator.Tests.Autoscaling;
+
+/// <summary>An in-memory pod store standing in for the API server: records creates and deletes by name.</summary>
+internal sealed class InMemoryPodClient : IResourceClient<V1Pod>
+{
+    private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
+
+    public List<string> Created { get; } = [];
+
+    public List<string> Deleted { get; } = [];
+
+    public Task<ResourceList<V1Pod>> ListAsync(string? ns, string? labelSelector, CancellationToken cancellationToken) =>
+        Task.FromResult(new ResourceList<V1Pod>(_pods.Values.ToArray(), "1"));
+
+    public async IAsyncEnumerable<WatchEvent<V1Pod>> WatchAsync(string? ns, string resourceVersion, string? labelSelector, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // No changes happen behind the test's back: the stream ends at once, as a server closing it would.
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    public Task<V1Pod?> GetAsync(string? ns, string name, CancellationToken cancellationToken) => Task.FromResult(_pods.GetValueOrDefault(name));
+
+    public Task<V1Pod> CreateAsync(V1Pod entity, CancellationToken cancellationToken)
+    {
+        _pods.Add(entity.Metadata.Name, entity);
+        Created.Add(entity.Metadata.Name);
+        return Task.FromResult(entity);
+    }
+
+    public Task<V1Pod> ReplaceAsync(V1Pod entity, CancellationToken cancellationToken)
+    {
+        _pods[entity.Metadata.Name] = entity;
+        return Task.FromResult(entity);
+    }
+
+    public Task<V1Pod> ReplaceStatusAsync(V1Pod entity, CancellationToken cancellationToken) => ReplaceAsync(entity, cancellationToken);
+
+    public Task<V1Pod> PatchAsync(string? ns, string name, V1Patch patch, CancellationToken cancellationToken) => Task.FromResult(_pods[name]);
+
+    public Task<bool> DeleteAsync(string? ns, string name, CancellationToken cancellationToken)
+    {
+        Deleted.Add(name);
+        return Task.FromResult(_pods.Remove(name));
+    }
+}
+
+/// <summary>Keeps every recorded Event in memory.</summary>
+internal sealed class RecordingEvents : IEventRecorder
+{
+    public List<(string Type, string Reason, string Note)> Recorded { get; } = [];
+
+    public Task RecordAsync(IKubernetesObject<V1ObjectMeta> regarding, string type, string reason, string note, string? action = null, CancellationToken cancellationToken = default)
+    {
+        lock (Recorded)
+        {
+            Recorded.Add((type, reason, note));
+        }
+
+        return Task.CompletedTask;
+    }
+}
