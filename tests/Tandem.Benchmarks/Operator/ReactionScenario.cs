@@ -35,13 +35,15 @@ internal sealed record ReactionScenario(
     /// <summary>The four paths: warm reuse, standby with weights from a peer and from storage, and a cold pod.</summary>
     public static IReadOnlyList<ReactionScenario> All { get; } =
     [
-        // Instances stay warm for 60 s after a drain, so the step after a priming step finds warm ones.
-        new("warm", "react-warm", "[fast-load]", 0, "60s", "2s", ReactionPaths.Warm, true,
+        // Instances stay warm for 5 s after a drain (the idle state is reached right after the drain), so the step
+        // after a priming step finds a warm one. The policy holds a prefill scale-down for scaleDownDelay + idleTimeout.
+        new("warm", "react-warm", "[fast-load]", 0, "5s", "500ms", ReactionPaths.Warm, true,
             f => AtMinimum(f) && f.Warm >= 1, "1+1 active, >=1 warm"),
-        // Warm lasts 300 ms, then instances unload to standby; standby pods are kept for 10 min.
-        new("standby (peer, fast-load)", "react-peer", "[fast-load]", 2, "300ms", "10m", ReactionPaths.StandbyPeer, false,
+        // Warm lasts 300 ms, then instances unload to standby; the buffer keeps two standby pods (only extra ones go
+        // after idleTimeout).
+        new("standby (peer, fast-load)", "react-peer", "[fast-load]", 2, "300ms", "500ms", ReactionPaths.StandbyPeer, false,
             f => AtMinimum(f) && f.Warm == 0 && f.Standby >= 1, "1+1 active, 0 warm, >=1 standby"),
-        new("standby (storage)", "react-storage", "[]", 2, "300ms", "10m", ReactionPaths.StandbyStorage, false,
+        new("standby (storage)", "react-storage", "[]", 2, "300ms", "500ms", ReactionPaths.StandbyStorage, false,
             f => AtMinimum(f) && f.Warm == 0 && f.Standby >= 1, "1+1 active, 0 warm, >=1 standby"),
         // No standby buffer and a short idle timeout: extra pods are deleted, so a step must create a pod.
         new("cold (new pod)", "react-cold", "[fast-load]", 0, "300ms", "500ms", ReactionPaths.Cold, false,

@@ -15,6 +15,7 @@ internal sealed record ScenarioResult(ReactionScenario Scenario, IReadOnlyList<R
 internal sealed class ScenarioRunner(EmbeddedStack stack, HttpClient http, Action<string> log)
 {
     private static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan DeleteDeadline = TimeSpan.FromSeconds(30);
 
     /// <summary>The idle state must hold this long (over two autoscaler intervals) before a step.</summary>
     private static readonly TimeSpan Steady = TimeSpan.FromMilliseconds(600);
@@ -29,14 +30,14 @@ internal sealed class ScenarioRunner(EmbeddedStack stack, HttpClient http, Actio
             var step = new ReactionStep(recorder, http, router);
             if (scenario.NeedsPriming)
             {
-                await SettleAsync(recorder, f => f.ActivePrefill == 1 && f.ActiveDecode == 1 && f.Draining == 0 && f.Loading == 0, "1+1 active", cancel).ConfigureAwait(false);
+                await SettleAsync(scenario.Deployment, recorder, f => f.ActivePrefill == 1 && f.ActiveDecode == 1 && f.Draining == 0 && f.Loading == 0, "1+1 active", cancel).ConfigureAwait(false);
                 var priming = await step.RunAsync(0, scenario.ExpectedAction, cancel).ConfigureAwait(false);
                 log($"  priming step: {priming.ActionPath} -> {priming.ServingPod} serving after {priming.ServingMs:F0} ms");
             }
 
             for (var rep = 1; rep <= repetitions; rep++)
             {
-                await SettleAsync(recorder, scenario.IsIdle, scenario.IdleDescription, cancel).ConfigureAwait(false);
+                await SettleAsync(scenario.Deployment, recorder, scenario.IsIdle, scenario.IdleDescription, cancel).ConfigureAwait(false);
                 var sample = await step.RunAsync(rep, scenario.ExpectedAction, cancel).ConfigureAwait(false);
                 samples.Add(sample);
                 log($"  rep {rep}: first action {sample.FirstActionMs:F0} ms ({sample.ActionPath}{(sample.PathMatched ? "" : ", NOT the path meant")}), " +
@@ -67,7 +68,7 @@ internal sealed class ScenarioRunner(EmbeddedStack stack, HttpClient http, Actio
         }
     }
 
-    private static async Task SettleAsync(ClusterRecorder recorder, Func<FleetCounts, bool> idle, string what, CancellationToken cancel)
+    private async Task SettleAsync(string deployment, ClusterRecorder recorder, Func<FleetCounts, bool> idle, string what, CancellationToken cancel)
     {
         var until = DateTime.UtcNow + SettleDeadline;
         DateTime? heldSince = null;
@@ -82,23 +83,36 @@ internal sealed class ScenarioRunner(EmbeddedStack stack, HttpClient http, Actio
 
             if (DateTime.UtcNow > until)
             {
-                throw new TimeoutException($"the fleet did not settle to {what} within {SettleDeadline.TotalSeconds:F0} s; last seen: {counts}");
+                throw new TimeoutException($"the fleet did not settle to {what} within {SettleDeadline.TotalSeconds:F0} s; last seen: {counts}; " +
+                    $"deployment status: {await StatusAsync(deployment, cancel).ConfigureAwait(false)}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancel).ConfigureAwait(false);
         }
     }
 
+    /// <summary>The deployment's per-role status and last decision, to say why a fleet did not settle.</summary>
+    private async Task<string> StatusAsync(string deployment, CancellationToken cancel)
+    {
+        var item = (System.Text.Json.JsonElement)await stack.Client.CustomObjects.GetNamespacedCustomObjectAsync(
+            ApiGroup.Group, ApiGroup.Version, "default", "inferencedeployments", deployment, cancel).ConfigureAwait(false);
+        return item.TryGetProperty("status", out var status)
+            ? string.Join("; ", new[] { "prefill", "decode", "lastDecision" }.Select(p => status.TryGetProperty(p, out var v) ? $"{p} {v.GetRawText()}" : $"{p} -"))
+            : "no status";
+    }
+
     private async Task DeleteAsync(string deployment, CancellationToken cancel)
     {
         await stack.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, "default", "inferencedeployments", deployment, cancellationToken: cancel).ConfigureAwait(false);
-        var until = DateTime.UtcNow + SettleDeadline;
+        var until = DateTime.UtcNow + DeleteDeadline;
         var selector = $"{WellKnownLabels.Deployment}={deployment}";
-        while ((await stack.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: selector, cancellationToken: cancel).ConfigureAwait(false)).Items.Count > 0)
+        // Terminating pods do not count: their mock engines are stopping and take no more work.
+        while ((await stack.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: selector, cancellationToken: cancel).ConfigureAwait(false)).Items
+            .Where(p => p.Metadata.DeletionTimestamp is null).Select(p => p.Metadata.Name).ToArray() is { Length: > 0 } left)
         {
             if (DateTime.UtcNow > until)
             {
-                log($"  (pods of {deployment} still present after {SettleDeadline.TotalSeconds:F0} s; going on)");
+                log($"  (pods of {deployment} still present {DeleteDeadline.TotalSeconds:F0} s after its deletion: {string.Join(", ", left)}; going on)");
                 return;
             }
 
