@@ -35,6 +35,20 @@ public sealed class InferenceDeploymentReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancel)
     {
+        try
+        {
+            return await ConvergeAsync(request, cancel).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException error) when (error.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Deleted while we worked (the cache had not seen it yet); its children go through owner references.
+            store.Remove(request.Namespace, request.Name);
+            return ReconcileResult.Done;
+        }
+    }
+
+    private async Task<ReconcileResult> ConvergeAsync(ReconcileRequest request, CancellationToken cancel)
+    {
         var deployment = deployments.Get(request.Namespace, request.Name);
         if (deployment is null || deployment.Metadata.DeletionTimestamp is not null)
         {
