@@ -54,7 +54,8 @@ public sealed class EngineControlClientTests
     [Fact]
     public async Task Drain_lets_the_in_flight_request_finish_refuses_new_ones_and_the_stream_reports_warm()
     {
-        var slow = TestProfiles.Fast with { DecodeStepMillis = 5 };
+        // 60 tokens at 50 ms a step: the request is still running when Drain arrives, even on a loaded machine.
+        var slow = TestProfiles.Fast with { DecodeStepMillis = 50 };
         await using var engine = await MockEngineServer.StartAsync(TestProfiles.Engine(profile: slow));
         using var pool = new EngineConnectionPool(Quick);
         var client = pool.Engine(engine.ControlAddress);
