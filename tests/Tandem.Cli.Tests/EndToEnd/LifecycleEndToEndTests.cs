@@ -54,7 +54,7 @@ public class LifecycleEndToEndTests
         {
             // Over two seconds (ten autoscaler intervals), nothing is deleted or replaced.
             Assert.Equal(before, (await fixture.EnginePodsAsync("chat")).Select(p => p.Metadata.Uid).Order().ToArray());
-            await Task.Delay(200);
+            await Task.Delay(TimeSpan.FromMilliseconds(200)); // an observation window (nothing may change), not a synchronisation wait
         }
 
         await fixture.KubectlAsync("patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"model":"tiny"}}""");
