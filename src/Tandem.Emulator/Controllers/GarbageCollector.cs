@@ -9,7 +9,8 @@ namespace Tandem.Emulator.Controllers;
 /// Owner-reference garbage collection: background (dependents whose owners are all gone are deleted), foreground
 /// (an owner with the foregroundDeletion finalizer waits until its dependents are gone) and orphan (the orphan
 /// finalizer strips the owner reference from dependents); in foreground deletion only dependents with
-/// blockOwnerDeletion=true hold the owner. It scans the store on each change, which is fine at test scale.
+/// blockOwnerDeletion=true hold the owner; a dependent whose owners are all gone when it is written is deleted too.
+/// It scans the store on each change, which is fine at test scale.
 /// </summary>
 public sealed class GarbageCollector(ObjectStore store, ResourceRegistry registry, ILogger<GarbageCollector> logger)
     : StoreController(store, registry, logger)
@@ -24,7 +25,14 @@ public sealed class GarbageCollector(ObjectStore store, ResourceRegistry registr
             foreach (var owner in OwnerUids(obj)) FinishForeground(owner);
             return Task.CompletedTask;
         }
-        if (meta?["deletionTimestamp"] is null) return Task.CompletedTask;
+        if (meta?["deletionTimestamp"] is null)
+        {
+            // A dependent written after all its owners were deleted (a controller acting on a stale cache) has only
+            // dangling owner references: the real collector deletes it too.
+            CollectIfOrphaned(obj);
+            return Task.CompletedTask;
+        }
+
         var finalizers = ObjectStore.Finalizers(meta);
         if (finalizers.Contains("orphan")) Orphan(obj);
         if (finalizers.Contains("foregroundDeletion")) Foreground(obj);
@@ -41,6 +49,21 @@ public sealed class GarbageCollector(ObjectStore store, ResourceRegistry registr
             if (!owners.Contains(ownerUid) || owners.Any(live.Contains)) continue;
             if (dep["metadata"]?["deletionTimestamp"] is not null) continue;
             Delete(dep, "Background");
+        }
+    }
+
+    private void CollectIfOrphaned(JsonObject dependent)
+    {
+        var owners = OwnerUids(dependent).Where(u => u.Length > 0).ToList();
+        if (owners.Count == 0)
+        {
+            return;
+        }
+
+        var live = Store.Snapshot().Select(x => Uid(x.Object)).ToHashSet();
+        if (!owners.Any(live.Contains))
+        {
+            Delete(dependent, "Background");
         }
     }
 

@@ -50,6 +50,20 @@ public sealed class DeletionTests
     }
 
     [Fact]
+    public async Task A_dependent_created_after_its_owner_was_deleted_is_collected()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        using var raw = new RawApi(cluster.Url);
+        var (_, owner) = await raw.Post(Cms, Objects.ConfigMap("late-owner"));
+        await raw.Delete($"{Cms}/late-owner");
+
+        // A controller acting on a stale cache writes a child of the deleted owner.
+        await raw.Post(Cms, Owned("late-child", owner!));
+
+        await Eventually.True(async () => (await raw.Get($"{Cms}/late-child")).Code == 404, "the orphaned dependent to be collected");
+    }
+
+    [Fact]
     public async Task Foreground_deletion_removes_dependents_before_the_owner()
     {
         await using var cluster = await EmulatedCluster.StartAsync();
