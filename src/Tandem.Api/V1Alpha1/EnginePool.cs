@@ -6,10 +6,11 @@ namespace Tandem.Api.V1Alpha1;
 
 /// <summary>
 /// The scale handle of one role of an InferenceDeployment (named &lt;infd&gt;-prefill or &lt;infd&gt;-decode), with the
-/// scale subresource so kubectl scale, an HPA or KEDA can target it. Owned by its InferenceDeployment.
+/// scale subresource so kubectl scale, an HPA or KEDA can target it. Owned by its InferenceDeployment. Short names: ep,
+/// and epool, since on a real cluster ep also names core Endpoints.
 /// </summary>
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = KubeKind, PluralName = "enginepools")]
-[CustomResource("enginepool", "enginepools", ShortNames = ["ep"], Categories = [ApiGroup.Category], StatusSubresource = true,
+[CustomResource("enginepool", "enginepools", ShortNames = ["ep", "epool"], Categories = [ApiGroup.Category], StatusSubresource = true,
     ScaleSpecReplicasPath = ".spec.replicas", ScaleStatusReplicasPath = ".status.replicas", ScaleLabelSelectorPath = ".status.selector")]
 [PrinterColumn("Role", "string", ".spec.role")]
 [PrinterColumn("Desired", "integer", ".spec.replicas")]
