@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -47,13 +46,7 @@ public sealed class MockEngineServer : IAsyncDisposable
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         }
 
-        ListenOptions? httpListen = null;
-        ListenOptions? controlListen = null;
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(options.Address, options.HttpPort, o => { o.Protocols = HttpProtocols.Http1; httpListen = o; });
-            kestrel.Listen(options.Address, options.ControlPort, o => { o.Protocols = HttpProtocols.Http2; controlListen = o; });
-        });
+        var listener = TwoPortListener.Configure(builder, options.Address, options.HttpPort, options.ControlPort);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(options);
@@ -81,11 +74,8 @@ public sealed class MockEngineServer : IAsyncDisposable
             throw;
         }
 
-        // Kestrel writes the port it really bound (for port 0) back into the listen options.
-        var http = Format(options.Address, httpListen!.IPEndPoint!.Port);
-        var control = Format(options.Address, controlListen!.IPEndPoint!.Port);
-        self = http;
-        return new MockEngineServer(app, engine, http, control);
+        self = listener.HttpAddress;
+        return new MockEngineServer(app, engine, listener.HttpAddress, listener.ControlAddress);
     }
 
     public async ValueTask DisposeAsync()
@@ -94,7 +84,4 @@ public sealed class MockEngineServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         await Engine.DisposeAsync().ConfigureAwait(false);
     }
-
-    internal static string Format(IPAddress address, int port) =>
-        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tandem.Engines.Mock;
@@ -54,13 +53,7 @@ public sealed class RouterServer : IAsyncDisposable
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         }
 
-        ListenOptions? httpListen = null;
-        ListenOptions? controlListen = null;
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(options.Address, options.HttpPort, o => { o.Protocols = HttpProtocols.Http1; httpListen = o; });
-            kestrel.Listen(options.Address, options.ControlPort, o => { o.Protocols = HttpProtocols.Http2; controlListen = o; });
-        });
+        var listener = TwoPortListener.Configure(builder, options.Address, options.HttpPort, options.ControlPort);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(members);
         builder.Services.AddSingleton(load);
@@ -99,9 +92,7 @@ public sealed class RouterServer : IAsyncDisposable
             throw;
         }
 
-        return new RouterServer(app, engines, members, load,
-            MockEngineServer.Format(options.Address, httpListen!.IPEndPoint!.Port),
-            MockEngineServer.Format(options.Address, controlListen!.IPEndPoint!.Port));
+        return new RouterServer(app, engines, members, load, listener.HttpAddress, listener.ControlAddress);
     }
 
     public async ValueTask DisposeAsync()
