@@ -1,4 +1,5 @@
 using ScottPlot;
+using Tandem.Scaling.Simulation;
 
 namespace Tandem.Cli.Demo;
 
@@ -23,35 +24,12 @@ public sealed class DemoTimeline
     {
         var plot = new Plot();
         var xs = _samples.Select(s => s.Seconds).ToArray();
-        Line(plot, xs, _samples.Select(s => (double)s.Prefill), "prefill active", LinePattern.Solid);
-        Line(plot, xs, _samples.Select(s => (double)s.Decode), "decode active", LinePattern.Solid);
-        Line(plot, xs, _samples.Select(s => (double)s.Standby), "standby", LinePattern.Dotted);
-        Line(plot, xs, _samples.Select(s => (double)s.Warm), "warm", LinePattern.Dashed);
+        PlotFile.StepLine(plot, xs, _samples.Select(s => (double)s.Prefill).ToArray(), "prefill active", LinePattern.Solid);
+        PlotFile.StepLine(plot, xs, _samples.Select(s => (double)s.Decode).ToArray(), "decode active", LinePattern.Solid);
+        PlotFile.StepLine(plot, xs, _samples.Select(s => (double)s.Standby).ToArray(), "standby", LinePattern.Dotted);
+        PlotFile.StepLine(plot, xs, _samples.Select(s => (double)s.Warm).ToArray(), "warm", LinePattern.Dashed);
         var rate = _samples.Zip(_samples.Skip(1)).Select(p => (p.Second.Done - p.First.Done) / Math.Max(1e-6, p.Second.Seconds - p.First.Seconds)).Prepend(0).ToArray();
-        var load = plot.Add.ScatterLine(xs, rate);
-        load.LegendText = "completed requests/s (right axis)";
-        load.Color = Colors.Gray.WithAlpha(0.6);
-        load.Axes.YAxis = plot.Axes.Right;
-        plot.Title("tandem demo: instances per role and load");
-        plot.XLabel("time (s)");
-        plot.YLabel("instances");
-        plot.Axes.Right.Label.Text = "requests/s";
-        plot.ShowLegend(Alignment.UpperLeft);
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
-        {
-            plot.SaveSvg(path, 1400, 700);
-        }
-        else
-        {
-            plot.SavePng(path, 1400, 700);
-        }
-    }
-
-    private static void Line(Plot plot, double[] xs, IEnumerable<double> ys, string label, LinePattern pattern)
-    {
-        var line = plot.Add.ScatterLine(xs, ys.ToArray());
-        line.LegendText = label;
-        line.ConnectStyle = ConnectStyle.StepHorizontal;
-        line.LinePattern = pattern;
+        PlotFile.LoadLine(plot, xs, rate, "completed requests/s (right axis)");
+        PlotFile.Save(plot, path, "tandem demo: instances per role and load", "instances", "requests/s");
     }
 }

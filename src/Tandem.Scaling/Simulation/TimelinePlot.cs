@@ -18,35 +18,15 @@ public static class TimelinePlot
                 continue;
             }
 
-            var prefill = plot.Add.ScatterLine(xs, t.Select(s => (double)s.ServingPrefill).ToArray());
-            prefill.LegendText = $"{run.Name} prefill";
-            prefill.ConnectStyle = ConnectStyle.StepHorizontal;
-            var decode = plot.Add.ScatterLine(xs, t.Select(s => (double)s.ServingDecode).ToArray());
-            decode.LegendText = $"{run.Name} decode";
-            decode.ConnectStyle = ConnectStyle.StepHorizontal;
-            decode.LinePattern = LinePattern.Dashed;
+            PlotFile.StepLine(plot, xs, t.Select(s => (double)s.ServingPrefill).ToArray(), $"{run.Name} prefill", LinePattern.Solid);
+            PlotFile.StepLine(plot, xs, t.Select(s => (double)s.ServingDecode).ToArray(), $"{run.Name} decode", LinePattern.Dashed);
         }
 
         if (comparison.Runs.FirstOrDefault()?.Result.Timeline is { Count: > 0 } first)
         {
-            var load = plot.Add.ScatterLine(first.Select(s => s.Time).ToArray(), first.Select(s => s.ArrivalsPerSecond).ToArray());
-            load.LegendText = "arrivals/s (right axis)";
-            load.Color = Colors.Gray.WithAlpha(0.6);
-            load.Axes.YAxis = plot.Axes.Right;
+            PlotFile.LoadLine(plot, first.Select(s => s.Time).ToArray(), first.Select(s => s.ArrivalsPerSecond).ToArray(), "arrivals/s (right axis)");
         }
 
-        plot.Title("Load and active instances per role");
-        plot.XLabel("time (s)");
-        plot.YLabel("active instances");
-        plot.Axes.Right.Label.Text = "requests/s";
-        plot.ShowLegend(Alignment.UpperLeft);
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
-        {
-            plot.SaveSvg(path, width, height);
-        }
-        else
-        {
-            plot.SavePng(path, width, height);
-        }
+        PlotFile.Save(plot, path, "Load and active instances per role", "active instances", "requests/s", width, height);
     }
 }
