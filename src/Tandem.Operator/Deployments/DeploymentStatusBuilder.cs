@@ -9,7 +9,10 @@ using Tandem.Scaling.Lifecycle;
 
 namespace Tandem.Operator.Deployments;
 
-/// <summary>Computes an InferenceDeployment's status from its pods (role and state labels), pools and the autoscaler's memory.</summary>
+/// <summary>
+/// Computes an InferenceDeployment's status from its pods (role and state labels), pools and the autoscaler's memory.
+/// Call it on a copy of the object (as <c>UpdateStatusAsync</c> passes): the status is updated in place.
+/// </summary>
 public static class DeploymentStatusBuilder
 {
     public static InferenceDeploymentStatus Build(InferenceDeployment deployment, ICache<V1Pod> pods, ICache<EnginePool> pools, DeploymentScalingState? state, DateTimeOffset now)
@@ -19,7 +22,8 @@ public static class DeploymentStatusBuilder
         var generation = deployment.Metadata.Generation;
         var engines = pods.List(ns, InstanceLabels.EngineSelector(name)).Where(p => p.Metadata.DeletionTimestamp is null).ToArray();
         var decision = state?.LastDecision;
-        var status = deployment.Status is null ? new InferenceDeploymentStatus() : Copy(deployment.Status);
+        // The caller hands a copy (UpdateStatusAsync clones before mutating), so the status is changed in place.
+        var status = deployment.Status ?? new InferenceDeploymentStatus();
         status.ObservedGeneration = generation;
         status.Prefill = Role(engines, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
         status.Decode = Role(engines, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
@@ -132,7 +136,4 @@ public static class DeploymentStatusBuilder
     public static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
     private static string Trim(string message) => message.Length <= 240 ? message : message[..237] + "...";
-
-    private static InferenceDeploymentStatus Copy(InferenceDeploymentStatus status) =>
-        k8s.KubernetesJson.Deserialize<InferenceDeploymentStatus>(k8s.KubernetesJson.Serialize(status));
 }
