@@ -16,8 +16,8 @@ public sealed class AutoscalerMetrics
         Decisions = factory.CreateCounter("tandem_scale_decisions_total", "Scaling actions taken, by role, direction and reason.", [.. DeploymentLabels, "role", "direction", "reason"]);
         DecisionDuration = factory.CreateHistogram("tandem_decision_duration_seconds", "Time of one autoscaler tick: observe, decide, act.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
-        Activation = factory.CreateHistogram("tandem_activation_seconds", "From an Activate call to the instance serving, by weight source.",
-            new HistogramConfiguration { LabelNames = ["source"], Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
+        Activation = factory.CreateHistogram("tandem_activation_seconds", "From an Activate call (standby or warm instance) to the instance serving.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
         Drain = factory.CreateHistogram("tandem_drain_seconds", "From a Drain call to the instance holding no work (warm).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
     }

@@ -78,7 +78,7 @@ public sealed class DeploymentScaler(
             var id = instance.Pod.Metadata.Name;
             if (instance.View.State == InstanceState.Active && state.ActivationsStarted.Remove(id, out var activated))
             {
-                metrics.Activation.WithLabels("any").Observe((now - activated).TotalSeconds);
+                metrics.Activation.Observe((now - activated).TotalSeconds);
             }
 
             if (instance.View.State is InstanceState.Warm or InstanceState.Standby && state.DrainsStarted.Remove(id, out var drained))
