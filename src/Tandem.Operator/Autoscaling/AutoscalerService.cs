@@ -25,6 +25,9 @@ public sealed class AutoscalerService(
     TimeProvider time,
     ILogger<AutoscalerService> logger) : BackgroundService
 {
+    /// <summary>How soon an invalid deployment is looked at again (its spec or ModelProfile may be fixed meanwhile).</summary>
+    private static readonly TimeSpan InvalidRecheck = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -55,15 +58,17 @@ public sealed class AutoscalerService(
         foreach (var deployment in live)
         {
             var ns = deployment.Metadata.NamespaceProperty;
-            var profile = profiles.Get(ns, deployment.Spec.Model);
-            if (DeploymentValidation.Check(deployment, profile) is not null)
+            var state = store.For(ns, deployment.Metadata.Name, SpecMapping.PolicyName(deployment.Spec));
+            if (now < state.NextTick)
             {
                 continue;
             }
 
-            var state = store.For(ns, deployment.Metadata.Name, SpecMapping.PolicyName(deployment.Spec));
-            if (now < state.NextTick)
+            // Validate only when due: the loop wakes every AutoscalerTick, far more often than any interval.
+            var profile = profiles.Get(ns, deployment.Spec.Model);
+            if (DeploymentValidation.Check(deployment, profile) is not null)
             {
+                state.NextTick = now + InvalidRecheck;
                 continue;
             }
 
