@@ -12,7 +12,7 @@ namespace Tandem.Engines.Clients;
 /// The operator's handle on one engine's EngineControl: every unary call has a deadline and is retried with backoff
 /// on transient failures (all EngineControl calls are idempotent); the status stream reconnects by itself.
 /// </summary>
-public sealed class EngineControlClient
+public sealed class EngineControlClient : IEngineControl
 {
     private readonly EngineControl.EngineControlClient _client;
     private readonly ControlClientOptions _options;
@@ -40,8 +40,11 @@ public sealed class EngineControlClient
         CallAsync(o => _client.SetRoleAsync(new SetRoleRequest { Role = ContractMapping.ToProto(role) }, o), cancel);
 
     /// <summary>Stops intake; the answer says how many requests are still held (the status stream reaches Warm at 0).</summary>
-    public Task<DrainResponse> DrainAsync(string? migrateTo = null, CancellationToken cancel = default) =>
+    public Task<DrainResponse> DrainAsync(string? migrateTo, CancellationToken cancel = default) =>
         CallAsync(o => _client.DrainAsync(new DrainRequest { MigrateTo = migrateTo ?? "" }, o), cancel);
+
+    /// <inheritdoc />
+    public Task DrainAsync(CancellationToken cancel = default) => DrainAsync(migrateTo: null, cancel);
 
     public async Task<State> UnloadAsync(CancellationToken cancel = default)
     {

@@ -29,7 +29,7 @@ public sealed class EngineFleet : IAsyncDisposable
     public RouterLoad? Router(string address) => _routers.Latest(address);
 
     /// <summary>A control client for an engine.</summary>
-    public EngineControlClient EngineClient(string address) => _pool.Engine(address);
+    public IEngineControl EngineClient(string address) => _pool.Engine(address);
 
     /// <summary>A control client for a router.</summary>
     public RouterControlClient RouterClient(string address) => _pool.Router(address);

@@ -87,7 +87,7 @@ public sealed class EngineControlClientTests
         var inFlight = new StreamingCompletionClient(http).StreamAsync(engine.HttpUri, PromptTokens.Build(50), 60, () => clock.Elapsed.TotalSeconds);
         await Eventually.TrueAsync(() => engine.Engine.Status().RunningRequests == 1, "the request runs");
 
-        var drain = await client.DrainAsync();
+        var drain = await client.DrainAsync(migrateTo: null);
         var refused = await new StreamingCompletionClient(http).StreamAsync(engine.HttpUri, PromptTokens.Build(5), 2, () => 0);
         var finished = await inFlight;
         var warm = await reachedWarm;
