@@ -29,13 +29,64 @@ public class ValidationRuleTests
         { "migration: {lower: 0.4, upper: 0.4}", "spec.scaling.migration", "self.lower < self.upper", "lower (0.4) must be less than upper (0.4)" },
         { "ratio: {min: 3, max: 1}", "spec.scaling.ratio", MinMax, "min (3) must be less than or equal to max (1)" },
         { "decode: {utilization: {lower: 0.5, upper: 1.5}}", "spec.scaling", ValidationRules.ById[ValidationRules.DecodeBandIsFraction].Cel, "decode.utilization.upper must be at most 1" },
-        { "prefill: {min: -1}", "spec.scaling.prefill.min", "minimum", "should be greater than or equal to 0" },
+        { "prefill: {min: 0}", "spec.scaling.prefill.min", "minimum", "should be greater than or equal to 1" },
         { "prefill: {utilization: {lower: -0.1, upper: 0.4}}", "spec.scaling.prefill.utilization.lower", "minimum", "should be greater than or equal to 0" },
         { "ratio: {min: 0}", "spec.scaling.ratio.min", "minimum", "should be greater than 0" },
         { "mode: auto", "spec.scaling.mode", "enum", "supported values: \"operator\", \"external\"" },
         { "interval: soon", "spec.scaling.interval", "pattern", "should match" },
         { "prefill: {utilization: {lower: 0.1}}", "spec.scaling.prefill.utilization.upper", "required", "Required value" },
+        { "interval: 0s", "spec.scaling.interval", Cel(ValidationRules.IntervalInRange), "interval (0s) must be between 100ms and 5m" },
+        { "interval: 9999999h", "spec.scaling.interval", Cel(ValidationRules.IntervalInRange), "must be between 100ms and 5m" },
+        { "scaleDownDelay: 48h", "spec.scaling.scaleDownDelay", Cel(ValidationRules.ScaleDownDelayInRange), "scaleDownDelay (48h) must be between 0s and 24h" },
+        { "standby: {idleTimeout: 9999999h}", "spec.scaling.standby.idleTimeout", Cel(ValidationRules.IdleTimeoutInRange), "must be between 0s and 24h" },
     };
+
+    /// <summary>Specs that pass each field's own check but would break a running deployment: refused at admission.</summary>
+    public static TheoryData<string, string, string, string> BrokenShapes => new()
+    {
+        // edit (a YAML fragment added under spec, or a new metadata line), field path, rule, words in the message
+        { "  engine: {ports: {serving: 9000, control: 9000}}", "spec.engine.ports.control", Cel(ValidationRules.EnginePortsDistinct), "control (9000) must differ from serving (9000)" },
+        { "  engine: {ports: {metrics: 9001, control: 9001}}", "spec.engine.ports.control", Cel(ValidationRules.EnginePortsDistinct), "must differ from serving (8000) and metrics (9001)" },
+        { "  router: {port: 8080, controlPort: 8080}", "spec.router.controlPort", Cel(ValidationRules.RouterPortsDistinct), "controlPort must differ from port" },
+        { "  engine: {resources: {cpu: lots}}", "spec.engine.resources.cpu", "pattern", "should match" },
+        { "  engine: {resources: {memory: 32 GB}}", "spec.engine.resources.memory", "pattern", "should match" },
+        { "metadata: {name: " + new string('a', 56) + ", namespace: default}", "metadata.name", Cel(ValidationRules.NameFitsChildren), "at most 55 characters" },
+        { "metadata: {name: chat.v1, namespace: default}", "metadata.name", Cel(ValidationRules.NameFitsChildren), "DNS-1035 label" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenShapes))]
+    public void A_spec_that_would_break_a_running_deployment_is_refused_on_both_paths(string edit, string path, string rule, string words)
+    {
+        var manifest = Manifests.Yaml(edit.StartsWith("metadata:", StringComparison.Ordinal)
+            ? Valid.Replace("metadata: {name: chat, namespace: default}", edit)
+            : Valid + "\n" + edit + "\n");
+
+        var admitted = Assert.Single(Manifests.AdmitLikeApiServer(manifest));
+        Assert.Equal((path, rule), (admitted.Path, admitted.Rule));
+        Assert.Contains(words, admitted.Message);
+
+        if (rule != "pattern")
+        {
+            StructuralSchema.ApplyDefaults(manifest, Manifests.CommittedSchema("InferenceDeployment"));
+            var checkedByOperator = Assert.Single(ApiValidator.Validate(KubernetesJson.Deserialize<InferenceDeployment>(manifest.ToJsonString())));
+            Assert.Equal((path, rule), (checkedByOperator.Path, checkedByOperator.Rule));
+        }
+    }
+
+    [Theory]
+    [InlineData("chat", true)]
+    [InlineData("llama-3-8b-instruct", true)]
+    [InlineData("a", true)]
+    [InlineData("7b", false)]
+    [InlineData("chat-", false)]
+    [InlineData("Chat", false)]
+    public void Deployment_names_must_make_valid_Service_names(string name, bool valid)
+    {
+        var manifest = Manifests.Yaml(Valid.Replace("name: chat,", $"name: {name},"));
+
+        Assert.Equal(valid, Manifests.AdmitLikeApiServer(manifest).Count == 0);
+    }
 
     [Theory]
     [MemberData(nameof(BrokenSpecs))]
@@ -119,10 +170,13 @@ public class ValidationRuleTests
             .ToHashSet();
         var tested = BrokenSpecs.Select(row => (string)row[2]).ToHashSet();
         tested.Add(ValidationRules.ById[ValidationRules.MutateNeedsNativeAdapter].Cel);
+        tested.UnionWith(BrokenShapes.Select(row => (string)row[2]));
 
         Assert.Equal(ValidationRules.ById.Keys.Order(), used.Order());
         Assert.All(ValidationRules.ById.Values, rule => Assert.Contains(rule.Cel, tested));
     }
+
+    private static string Cel(string id) => ValidationRules.ById[id].Cel;
 
     private static string WithScaling(string edit) =>
         Valid[..Valid.IndexOf("  scaling:", StringComparison.Ordinal)] + "  scaling:\n    " + edit + "\n";

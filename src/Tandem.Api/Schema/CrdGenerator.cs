@@ -311,7 +311,16 @@ public sealed class CrdGenerator(XmlDocs docs)
         var rules = attributes.Select(a => ValidationRules.ById.TryGetValue(a.Id, out var rule)
                 ? rule
                 : throw new InvalidOperationException($"Rule '{a.Id}' is not in ValidationRules."))
-            .Select(rule => (JsonNode)new JsonObject { ["rule"] = rule.Cel, ["message"] = rule.Message })
+            .Select(rule =>
+            {
+                var entry = new JsonObject { ["rule"] = rule.Cel, ["message"] = rule.Message };
+                if (rule.FieldPath is { } fieldPath)
+                {
+                    entry["fieldPath"] = fieldPath;
+                }
+
+                return (JsonNode)entry;
+            })
             .ToArray();
         if (rules.Length > 0)
         {

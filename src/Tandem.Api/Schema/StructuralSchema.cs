@@ -299,7 +299,8 @@ public static class StructuralSchema
                 continue;
             }
 
-            errors.Add(new FieldError(path, cel, $"Invalid value: \"object\": {rule.MessageFor(self)}"));
+            var fieldPath = entry["fieldPath"]?.GetValue<string>() is { } relative ? path + relative : path;
+            errors.Add(new FieldError(fieldPath.TrimStart('.'), cel, $"Invalid value: \"object\": {rule.MessageFor(self)}"));
         }
     }
 

@@ -1,4 +1,5 @@
 using Tandem.Api.Schema;
+using Tandem.Api.Validation;
 
 namespace Tandem.Api.V1Alpha1;
 
@@ -81,9 +82,11 @@ public sealed class EngineResources
     public string GpuResourceName { get; set; } = "nvidia.com/gpu";
 
     /// <summary>CPU request and limit (a Kubernetes quantity such as 4 or 500m).</summary>
+    [Pattern(Quantity.Pattern, Quantity.Form)]
     public string? Cpu { get; set; }
 
     /// <summary>Memory request and limit (a Kubernetes quantity such as 32Gi).</summary>
+    [Pattern(Quantity.Pattern, Quantity.Form)]
     public string? Memory { get; set; }
 }
 
@@ -106,6 +109,7 @@ public sealed class TolerationSpec
 }
 
 /// <summary>Engine ports.</summary>
+[Rule(ValidationRules.EnginePortsDistinct)]
 public sealed class EnginePorts
 {
     /// <summary>OpenAI-compatible HTTP API.</summary>

@@ -15,6 +15,7 @@ namespace Tandem.Api.V1Alpha1;
 [PrinterColumn("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [PrinterColumn("Last Decision", "string", ".status.lastDecision.message", Priority = 1)]
+[Rule(ValidationRules.NameFitsChildren)]
 public sealed class InferenceDeployment : IKubernetesObject<V1ObjectMeta>, ISpec<InferenceDeploymentSpec>, IStatus<InferenceDeploymentStatus?>
 {
     public const string KubeKind = "InferenceDeployment";

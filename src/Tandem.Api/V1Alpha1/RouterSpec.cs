@@ -1,8 +1,10 @@
 using Tandem.Api.Schema;
+using Tandem.Api.Validation;
 
 namespace Tandem.Api.V1Alpha1;
 
 /// <summary>The P/D router: the single entry point of a deployment's requests.</summary>
+[Rule(ValidationRules.RouterPortsDistinct)]
 public sealed class RouterSpec
 {
     /// <summary>Router image; the default runs Tandem's router.</summary>

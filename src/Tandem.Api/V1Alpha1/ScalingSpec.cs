@@ -9,6 +9,8 @@ namespace Tandem.Api.V1Alpha1;
 /// B / (N_D · M) KV-cache occupancy; migration = P / (N_D · T) seconds to move unmigrated KV.
 /// </summary>
 [Rule(ValidationRules.DecodeBandIsFraction)]
+[Rule(ValidationRules.IntervalInRange)]
+[Rule(ValidationRules.ScaleDownDelayInRange)]
 public sealed class ScalingSpec
 {
     /// <summary>operator: Tandem decides replicas; external: an HPA, KEDA or kubectl scale sets EnginePool replicas and Tandem only clamps and carries them out.</summary>
@@ -54,8 +56,8 @@ public sealed class ScalingSpec
 [Rule(ValidationRules.MinAtMostMax)]
 public sealed class RoleScaling
 {
-    /// <summary>Fewest active instances.</summary>
-    [Default(1), Minimum(0), Maximum(1000)]
+    /// <summary>Fewest active instances (at least 1: a deployment is Ready only when both roles serve).</summary>
+    [Default(1), Minimum(1), Maximum(1000)]
     public int Min { get; set; } = 1;
 
     /// <summary>Most active instances.</summary>
@@ -83,6 +85,7 @@ public sealed class Band
 }
 
 /// <summary>The standby buffer.</summary>
+[Rule(ValidationRules.IdleTimeoutInRange)]
 public sealed class StandbySpec
 {
     /// <summary>Standby instances (pods holding GPUs, no weights) to keep beyond the active ones.</summary>

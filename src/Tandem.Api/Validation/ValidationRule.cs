@@ -8,6 +8,12 @@ namespace Tandem.Api.Validation;
 /// </summary>
 public sealed record ValidationRule(string Id, string Cel, string Message, Func<JsonObject, bool> Holds)
 {
+    /// <summary>
+    /// The field the error names, relative to the object the rule is attached to (CEL's <c>fieldPath</c>, e.g.
+    /// <c>.metadata.name</c>); the object itself when null.
+    /// </summary>
+    public string? FieldPath { get; init; }
+
     /// <summary>Builds the message with the offending values, for error reports.</summary>
     public Func<JsonObject, string>? Explain { get; init; }
 

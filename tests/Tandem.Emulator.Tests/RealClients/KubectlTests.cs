@@ -35,6 +35,31 @@ public sealed class KubectlTests
     }
 
     [Fact]
+    public async Task Edits_that_would_break_a_running_deployment_are_refused_naming_the_field()
+    {
+        await using var s = await ClientSession.StartAsync();
+        await s.KubectlOk("apply", "-f", Crds);
+        await s.KubectlOk("apply", "-R", "-f", Examples);
+
+        var samePorts = await s.Kubectl("patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"engine":{"ports":{"control":8000}}}}""");
+        var badCpu = await s.Kubectl("patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"engine":{"resources":{"cpu":"lots"}}}}""");
+        var zeroInterval = await s.Kubectl("patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"scaling":{"interval":"0s"}}}""");
+        var longName = await s.Kubectl("apply", "-f", s.WriteFile("long.yaml",
+            $"apiVersion: serving.tandem.dev/v1alpha1\nkind: InferenceDeployment\nmetadata:\n  name: {new string('x', 64)}\nspec:\n  model: llama3-8b\n"));
+
+        Assert.NotEqual(0, samePorts.ExitCode);
+        Assert.Contains("spec.engine.ports.control", samePorts.Stderr);
+        Assert.Contains("control (8000) must differ from serving (8000)", samePorts.Stderr);
+        Assert.NotEqual(0, badCpu.ExitCode);
+        Assert.Contains("spec.engine.resources.cpu", badCpu.Stderr);
+        Assert.NotEqual(0, zeroInterval.ExitCode);
+        Assert.Contains("spec.scaling.interval", zeroInterval.Stderr);
+        Assert.NotEqual(0, longName.ExitCode);
+        Assert.Contains("metadata.name", longName.Stderr);
+        Assert.Equal("9000", await s.KubectlOk("get", "infd", "chat", "-o", "jsonpath={.spec.engine.ports.control}"));
+    }
+
+    [Fact]
     public async Task Get_watch_prints_a_change_made_after_it_started()
     {
         await using var s = await WithWidgets();
