@@ -60,7 +60,7 @@ public sealed class MockEngineServer : IAsyncDisposable
         app.MapPost(OpenAiEndpoints.ChatCompletionsPath, completions.HandleChatAsync);
         app.MapGet("/metrics", async context =>
         {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            context.Response.ContentType = PrometheusText.ContentType;
             await context.Response.WriteAsync(metrics.Render(), context.RequestAborted).ConfigureAwait(false);
         });
         app.MapGet("/health", (HttpContext _) => Results.Ok());

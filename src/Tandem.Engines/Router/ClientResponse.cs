@@ -10,8 +10,10 @@ namespace Tandem.Engines.Router;
 /// (streaming), or one body built from the relayed text (non-streaming), in the shape of the request's endpoint;
 /// usage at the end when asked (<c>stream_options.include_usage</c>); errors in the OpenAI shape.
 /// </summary>
-internal sealed class ClientResponse(HttpResponse response, CompletionRequest request, TimeProvider time)
+internal sealed class ClientResponse(HttpResponse response, CompletionRequest request, TimeProvider time, RouterMetrics metrics)
 {
+    private readonly long _arrived = time.GetTimestamp();
+    private long _lastToken;
     private readonly SseWriter? _sse = request.Stream ? new SseWriter(response) : null;
     private readonly StringBuilder _text = new();
     private readonly string _id = request.Endpoint.NewId();
@@ -51,6 +53,17 @@ internal sealed class ClientResponse(HttpResponse response, CompletionRequest re
         if (text.Length > 0)
         {
             Tokens++;
+            var now = time.GetTimestamp();
+            if (Tokens == 1)
+            {
+                metrics.FirstToken(request.Endpoint, time.GetElapsedTime(_arrived, now));
+            }
+            else
+            {
+                metrics.NextToken(request.Endpoint, time.GetElapsedTime(_lastToken, now));
+            }
+
+            _lastToken = now;
         }
 
         FinishReason = finishReason ?? FinishReason;
@@ -72,6 +85,7 @@ internal sealed class ClientResponse(HttpResponse response, CompletionRequest re
 
     public async Task CompleteAsync(CancellationToken cancel)
     {
+        metrics.Answered(request.Endpoint, RouterMetrics.Outcomes.Success);
         var promptTokens = _enginePromptTokens ?? request.PromptTokens;
         if (_sse is not null)
         {
@@ -98,6 +112,7 @@ internal sealed class ClientResponse(HttpResponse response, CompletionRequest re
     /// <summary>Reports a failure: an error body before anything was streamed, else an SSE error event and [DONE].</summary>
     public async Task FailAsync(OpenAiError error, CancellationToken cancel)
     {
+        metrics.Answered(request.Endpoint, RouterMetrics.OutcomeOf(error));
         if (_sse is null || !_started)
         {
             await error.WriteAsync(response, cancel).ConfigureAwait(false);

@@ -22,6 +22,7 @@ internal sealed class RouterDispatcher(
     InstanceSelector decodeSelector,
     HttpClient http,
     ModelCatalog models,
+    RouterMetrics metrics,
     RouterOptions options,
     ILogger logger)
 {
@@ -39,11 +40,12 @@ internal sealed class RouterDispatcher(
         }
         catch (OpenAiError error)
         {
+            metrics.Answered(endpoint, RouterMetrics.OutcomeOf(error));
             await error.WriteAsync(context.Response, cancel).ConfigureAwait(false);
             return;
         }
 
-        var output = new ClientResponse(context.Response, request, options.Time);
+        var output = new ClientResponse(context.Response, request, options.Time, metrics);
         var flight = new Flight(request, PromptTokens.Words(request.Prompt));
         load.Update(m =>
         {
@@ -74,6 +76,7 @@ internal sealed class RouterDispatcher(
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
+            metrics.Answered(endpoint, RouterMetrics.Outcomes.Cancelled);
         }
         finally
         {
@@ -296,6 +299,7 @@ internal sealed class RouterDispatcher(
         }
         else
         {
+            metrics.Retried();
             logger.LogInformation("Re-dispatching a request: instance {Instance} answered {Status}", instance.Id, code);
         }
     }
@@ -304,6 +308,7 @@ internal sealed class RouterDispatcher(
     {
         flight.LastFailure = $"instance {instance.Id} failed: {e.Message}";
         flight.Avoid(instance.Id, members.Version);
+        metrics.Retried();
         logger.LogInformation("Re-dispatching a request: instance {Instance} failed or left ({Reason})", instance.Id, e.Message);
     }
 

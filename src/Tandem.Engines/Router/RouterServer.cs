@@ -10,7 +10,7 @@ namespace Tandem.Engines.Router;
 
 /// <summary>
 /// A running P/D router: OpenAI HTTP/1.1 (<c>/v1/completions</c>, <c>/v1/chat/completions</c>, <c>/v1/models</c>,
-/// <c>/health</c>) on one port and RouterControl gRPC
+/// <c>/health</c>, <c>/metrics</c>) on one port and RouterControl gRPC
 /// (h2c) on another. Used by <c>tandem router</c>, the demo and tests.
 /// </summary>
 public sealed class RouterServer : IAsyncDisposable
@@ -73,6 +73,7 @@ public sealed class RouterServer : IAsyncDisposable
         };
         var decodePolicy = options.Policy == SelectionPolicy.Prefix ? SelectionPolicy.LeastLoaded : options.Policy;
         var models = new ModelCatalog(members, engines, options.Time);
+        var metrics = new RouterMetrics(load, members);
         var dispatcher = new RouterDispatcher(
             members,
             load,
@@ -80,6 +81,7 @@ public sealed class RouterServer : IAsyncDisposable
             new InstanceSelector(decodePolicy, options.Seed is { } s ? s + 1 : null),
             engines,
             models,
+            metrics,
             options,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Router"));
         app.MapGrpcService<RouterControlService>();
@@ -88,6 +90,11 @@ public sealed class RouterServer : IAsyncDisposable
         app.MapGet(OpenAiEndpoints.ModelsPath, async context =>
             await Results.Json(new { @object = "list", data = await models.ModelsAsync(context.RequestAborted).ConfigureAwait(false) }).ExecuteAsync(context).ConfigureAwait(false));
         app.MapGet("/health", (HttpContext _) => Results.Ok());
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = PrometheusText.ContentType;
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
         try
         {
             await app.StartAsync(cancel).ConfigureAwait(false);

@@ -47,6 +47,9 @@ public sealed class EnginePoolReconciler(
             var ready = status.ReadyReplicas >= status.DesiredReplicas;
             status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Ready, ready, ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.ReplicasNotReady,
                 $"{status.ReadyReplicas}/{status.DesiredReplicas} {InstanceLabels.Text(role)} instances ready", p.Metadata.Generation, now);
+            // kstatus: in progress until the pool's instances are ready (helm --wait, Flux, Argo CD wait on it).
+            status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Reconciling, !ready, ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.ReplicasNotReady,
+                ready ? "converged" : $"{status.ReadyReplicas}/{status.DesiredReplicas} {InstanceLabels.Text(role)} instances ready", p.Metadata.Generation, now);
             var clamped = bounds is not null && status.DesiredReplicas != p.Spec.Replicas;
             status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.ScalingLimited, clamped,
                 clamped ? (p.Spec.Replicas > status.DesiredReplicas ? ConditionTypes.Reasons.TooManyReplicas : ConditionTypes.Reasons.TooFewReplicas) : ConditionTypes.Reasons.WithinBounds,
