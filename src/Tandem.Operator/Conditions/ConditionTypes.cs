@@ -10,6 +10,9 @@ public static class ConditionTypes
     public const string ScalingActive = "ScalingActive";
     public const string ScalingLimited = "ScalingLimited";
 
+    /// <summary>EnginePool: True when something outside the operator may set spec.replicas (scaling.mode external).</summary>
+    public const string ExternalScaling = "ExternalScaling";
+
     /// <summary>kstatus: True while the operator is still converging (helm --wait and Flux keep waiting).</summary>
     public const string Reconciling = "Reconciling";
 
