@@ -34,7 +34,7 @@ public class CrdSyncTests
         var scale = pool["spec"]!["versions"]![0]!["subresources"]!["scale"]!;
         Assert.Equal(".spec.replicas", scale["specReplicasPath"]!.GetValue<string>());
         Assert.Equal(".status.selector", scale["labelSelectorPath"]!.GetValue<string>());
-        Assert.Equal(["ep", "epool"], pool["spec"]!["names"]!["shortNames"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["epool"], pool["spec"]!["names"]!["shortNames"]!.AsArray().Select(n => n!.GetValue<string>()));
 
         var interval = infd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["scaling"]!["properties"]!["interval"]!;
         Assert.Equal("Decision period of the fast tier.", interval["description"]!.GetValue<string>());

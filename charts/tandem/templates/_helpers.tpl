@@ -77,6 +77,10 @@ election happens in the release namespace only).
 - apiGroups: ["serving.tandem.dev"]
   resources: ["enginepools/scale"]
   verbs: ["get", "update", "patch"]
+# Children carry blockOwnerDeletion: setting it needs update on the owner's finalizers (OwnerReferencesPermissionEnforcement).
+- apiGroups: ["serving.tandem.dev"]
+  resources: ["inferencedeployments/finalizers"]
+  verbs: ["update"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "create", "delete", "patch", "update"]

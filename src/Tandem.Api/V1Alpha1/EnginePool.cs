@@ -6,17 +6,18 @@ namespace Tandem.Api.V1Alpha1;
 
 /// <summary>
 /// The scale handle of one role of an InferenceDeployment (named &lt;infd&gt;-prefill or &lt;infd&gt;-decode), with the
-/// scale subresource so kubectl scale, an HPA or KEDA can target it. Owned by its InferenceDeployment. Short names: ep,
-/// and epool, since on a real cluster ep also names core Endpoints.
+/// scale subresource so kubectl scale, an HPA or KEDA can target it. Owned by its InferenceDeployment. Short name epool
+/// (not ep, which names core Endpoints for every user of a cluster).
 /// </summary>
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = KubeKind, PluralName = "enginepools")]
-[CustomResource("enginepool", "enginepools", ShortNames = ["ep", "epool"], Categories = [ApiGroup.Category], StatusSubresource = true,
+[CustomResource("enginepool", "enginepools", ShortNames = ["epool"], Categories = [ApiGroup.Category], StatusSubresource = true,
     ScaleSpecReplicasPath = ".spec.replicas", ScaleStatusReplicasPath = ".status.replicas", ScaleLabelSelectorPath = ".status.selector")]
 [PrinterColumn("Role", "string", ".spec.role")]
-[PrinterColumn("Desired", "integer", ".spec.replicas")]
+[PrinterColumn("Desired", "integer", ".status.desiredReplicas", Description = "instances that will run: spec.replicas clamped to the deployment's bounds")]
 [PrinterColumn("Current", "integer", ".status.replicas")]
 [PrinterColumn("Ready", "integer", ".status.readyReplicas")]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
+[PrinterColumn("Requested", "integer", ".spec.replicas", Priority = 1, Description = "spec.replicas as set (by the autoscaler, kubectl scale, an HPA or KEDA), before clamping")]
 public sealed class EnginePool : IKubernetesObject<V1ObjectMeta>, ISpec<EnginePoolSpec>, IStatus<EnginePoolStatus?>
 {
     public const string KubeKind = "EnginePool";
@@ -31,7 +32,9 @@ public sealed class EnginePool : IKubernetesObject<V1ObjectMeta>, ISpec<EnginePo
     [Required]
     public EnginePoolSpec Spec { get; set; } = new();
 
-    /// <summary>Observed instances of the role.</summary>
+    /// <summary>Observed instances of the role. Until the operator's first write it reads as observedGeneration 0 (in
+    /// progress for kstatus clients).</summary>
+    [DefaultJson(ApiGroup.UnobservedStatus)]
     public EnginePoolStatus? Status { get; set; }
 }
 

@@ -30,7 +30,9 @@ public sealed class InferenceDeployment : IKubernetesObject<V1ObjectMeta>, ISpec
     [Required]
     public InferenceDeploymentSpec Spec { get; set; } = new();
 
-    /// <summary>What the operator observed and decided.</summary>
+    /// <summary>What the operator observed and decided. Until the operator's first write it reads as observedGeneration 0,
+    /// so kstatus clients (helm --wait, Flux) see the object as in progress rather than current.</summary>
+    [DefaultJson(ApiGroup.UnobservedStatus)]
     public InferenceDeploymentStatus? Status { get; set; }
 }
 

@@ -7,7 +7,8 @@ namespace Tandem.Emulator.Http;
 
 /// <summary>
 /// Decodes the Kubernetes protobuf request bodies that typed Go clients send for a few built-in kinds (helm stores its
-/// releases as Secrets this way; `kubectl create configmap|secret|namespace` and typed deletes use it too) into JSON.
+/// releases as Secrets this way; `kubectl create configmap|secret|namespace`, `kubectl autoscale` (autoscaling/v2
+/// HorizontalPodAutoscaler) and typed deletes use it too) into JSON.
 /// Hand-written over Google.Protobuf's wire reader with a small table of field numbers from k8s.io/api's generated.proto;
 /// any other kind is answered 415. Responses are always JSON, which those clients accept.
 /// </summary>
@@ -15,7 +16,7 @@ public static class ProtobufBody
 {
     private static readonly byte[] Magic = [0x6b, 0x38, 0x73, 0x00];
 
-    private enum F { String, Bytes, Int, Bool, Time, Message, MapString, MapBytes, RepeatedString, RepeatedMessage, RawJson }
+    private enum F { String, Bytes, Int, Bool, Time, Message, MapString, MapBytes, RepeatedString, RepeatedMessage, RawJson, Quantity }
 
     private sealed record Field(string Name, F Kind, Dictionary<int, Field>? Message = null);
 
@@ -40,8 +41,49 @@ public static class ProtobufBody
         [14] = new("finalizers", F.RepeatedString), [17] = new("managedFields", F.RepeatedMessage, ManagedFieldsEntry),
     };
 
+    private static readonly Dictionary<int, Field> LabelSelector = new()
+    {
+        [1] = new("matchLabels", F.MapString),
+        [2] = new("matchExpressions", F.RepeatedMessage, new() { [1] = new("key", F.String), [2] = new("operator", F.String), [3] = new("values", F.RepeatedString) }),
+    };
+
+    // autoscaling/v2 (k8s.io/api/autoscaling/v2/generated.proto): what `kubectl autoscale` and typed HPA clients send.
+    private static readonly Dictionary<int, Field> CrossVersionObjectReference = new() { [1] = new("kind", F.String), [2] = new("name", F.String), [3] = new("apiVersion", F.String) };
+
+    private static readonly Dictionary<int, Field> MetricTarget = new()
+    {
+        [1] = new("type", F.String), [2] = new("value", F.Quantity), [3] = new("averageValue", F.Quantity), [4] = new("averageUtilization", F.Int),
+    };
+
+    private static readonly Dictionary<int, Field> MetricIdentifier = new() { [1] = new("name", F.String), [2] = new("selector", F.Message, LabelSelector) };
+
+    private static readonly Dictionary<int, Field> MetricSpec = new()
+    {
+        [1] = new("type", F.String),
+        [2] = new("object", F.Message, new() { [1] = new("describedObject", F.Message, CrossVersionObjectReference), [2] = new("target", F.Message, MetricTarget), [3] = new("metric", F.Message, MetricIdentifier) }),
+        [3] = new("pods", F.Message, new() { [1] = new("metric", F.Message, MetricIdentifier), [2] = new("target", F.Message, MetricTarget) }),
+        [4] = new("resource", F.Message, new() { [1] = new("name", F.String), [2] = new("target", F.Message, MetricTarget) }),
+        [5] = new("external", F.Message, new() { [1] = new("metric", F.Message, MetricIdentifier), [2] = new("target", F.Message, MetricTarget) }),
+        [7] = new("containerResource", F.Message, new() { [1] = new("name", F.String), [2] = new("target", F.Message, MetricTarget), [3] = new("container", F.String) }),
+    };
+
+    private static readonly Dictionary<int, Field> ScalingRules = new()
+    {
+        [1] = new("selectPolicy", F.String),
+        [2] = new("policies", F.RepeatedMessage, new() { [1] = new("type", F.String), [2] = new("value", F.Int), [3] = new("periodSeconds", F.Int) }),
+        [3] = new("stabilizationWindowSeconds", F.Int),
+    };
+
+    private static readonly Dictionary<int, Field> HorizontalPodAutoscalerSpec = new()
+    {
+        [1] = new("scaleTargetRef", F.Message, CrossVersionObjectReference), [2] = new("minReplicas", F.Int), [3] = new("maxReplicas", F.Int),
+        [4] = new("metrics", F.RepeatedMessage, MetricSpec), [5] = new("behavior", F.Message, new() { [1] = new("scaleUp", F.Message, ScalingRules), [2] = new("scaleDown", F.Message, ScalingRules) }),
+    };
+
     private static readonly Dictionary<string, Dictionary<int, Field>> Kinds = new()
     {
+        // Status is the controller's; a create or update body's status is dropped by the status subresource anyway.
+        ["HorizontalPodAutoscaler"] = new() { [1] = new("metadata", F.Message, ObjectMeta), [2] = new("spec", F.Message, HorizontalPodAutoscalerSpec) },
         ["Secret"] = new() { [1] = new("metadata", F.Message, ObjectMeta), [2] = new("data", F.MapBytes), [3] = new("type", F.String), [4] = new("stringData", F.MapString), [5] = new("immutable", F.Bool) },
         ["ConfigMap"] = new() { [1] = new("metadata", F.Message, ObjectMeta), [2] = new("data", F.MapString), [3] = new("binaryData", F.MapBytes), [4] = new("immutable", F.Bool) },
         ["Namespace"] = new() { [1] = new("metadata", F.Message, ObjectMeta), [2] = new("spec", F.Message, new() { [1] = new("finalizers", F.RepeatedString) }) },
@@ -81,7 +123,8 @@ public static class ProtobufBody
                 default: envelope.SkipLastField(); break;
             }
         }
-        if (!Kinds.TryGetValue(kind, out var schema))
+        // Only autoscaling/v2's HPA fields are in the table; v1's share the kind name but not the field numbers.
+        if (!Kinds.TryGetValue(kind, out var schema) || (kind == "HorizontalPodAutoscaler" && apiVersion != "autoscaling/v2"))
             throw ApiException.UnsupportedMediaType($"the emulator cannot decode a protobuf {kind} body; send application/json");
         var obj = ReadMessage(new CodedInputStream(raw), schema);
         obj["apiVersion"] = apiVersion;
@@ -104,6 +147,7 @@ public static class ProtobufBody
                 case F.Bool: obj[field.Name] = input.ReadBool(); break;
                 case F.Time: obj[field.Name] = ReadTime(input.ReadBytes()); break;
                 case F.RawJson: return JsonNode.Parse(input.ReadBytes().ToStringUtf8()) as JsonObject ?? new JsonObject();
+                case F.Quantity: obj[field.Name] = ReadQuantity(input.ReadBytes()); break;
                 case F.Message:
                     var nested = ReadMessage(new CodedInputStream(input.ReadBytes().ToByteArray()), field.Message!);
                     obj[field.Name] = nested;
@@ -138,6 +182,19 @@ public static class ProtobufBody
             else input.SkipLastField();
         }
         return (key, value);
+    }
+
+    /// <summary>resource.Quantity is a message with its canonical string in field 1; JSON spells it as that string.</summary>
+    private static string ReadQuantity(ByteString bytes)
+    {
+        var input = new CodedInputStream(bytes.ToByteArray());
+        var text = "";
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == 1) text = input.ReadString(); else input.SkipLastField();
+        }
+        return text;
     }
 
     private static string ReadTime(ByteString bytes)

@@ -6,9 +6,15 @@ namespace Tandem.Emulator.Selectors;
 /// <summary>A parsed field selector (`metadata.name=x,status.phase!=Running`): = / == / != on dotted paths.</summary>
 public sealed class FieldSelector
 {
+    // Events select on every involvedObject field the real apiserver lists (pkg/registry/core/event ToSelectableFields):
+    // kubectl events --for KIND/NAME sends involvedObject.apiVersion as well.
     private static readonly HashSet<string> Supported =
         ["metadata.name", "metadata.namespace", "spec.nodeName", "status.phase", "involvedObject.name", "involvedObject.kind",
-         "involvedObject.namespace", "involvedObject.uid", "type", "reason", "spec.schedulerName", "status.podIP"];
+         "involvedObject.namespace", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+         "type", "reason", "reportingComponent", "source", "spec.schedulerName", "status.podIP"];
+
+    /// <summary>Selector field labels whose value lives at another path.</summary>
+    private static readonly Dictionary<string, string> Paths = new(StringComparer.Ordinal) { ["source"] = "source.component" };
 
     private readonly List<(string Path, bool Equal, string Value)> _terms = [];
 
@@ -26,7 +32,7 @@ public sealed class FieldSelector
             if (idx <= 0) throw ApiException.BadRequest($"fieldSelector: invalid selector \"{term}\": expected key=value, key==value or key!=value");
             var path = term[..idx].Trim();
             if (!Supported.Contains(path)) throw ApiException.BadRequest($"fieldSelector: field label not supported: {path}");
-            sel._terms.Add((path, op != "!=", term[(idx + op.Length)..].Trim()));
+            sel._terms.Add((Paths.GetValueOrDefault(path, path), op != "!=", term[(idx + op.Length)..].Trim()));
         }
         return sel;
     }

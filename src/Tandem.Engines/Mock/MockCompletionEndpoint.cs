@@ -5,18 +5,28 @@ using Tandem.Engines.OpenAi;
 namespace Tandem.Engines.Mock;
 
 /// <summary>
-/// The mock engine's OpenAI <c>/v1/completions</c>: runs the request's phase on the <see cref="MockEngine"/> and
-/// answers with one JSON body or an SSE stream of one chunk per token. Token k's text is <c>" tk"</c>.
+/// The mock engine's OpenAI <c>/v1/completions</c> and <c>/v1/chat/completions</c>: runs the request's phase on the
+/// <see cref="MockEngine"/> and answers with one JSON body or an SSE stream of one chunk per token. Token k's text is
+/// <c>" tk"</c>; a chat request's prompt is its messages through <see cref="ChatTemplate"/>. A model other than the
+/// served one gets 404, as vLLM answers.
 /// </summary>
 internal sealed class MockCompletionEndpoint(MockEngine engine, MockEngineMetrics metrics, string model, Func<string> selfAddress, TimeProvider time)
 {
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleCompletionsAsync(HttpContext context) => HandleAsync(context, OpenAiEndpoint.Completions);
+
+    public Task HandleChatAsync(HttpContext context) => HandleAsync(context, OpenAiEndpoint.ChatCompletions);
+
+    private async Task HandleAsync(HttpContext context, OpenAiEndpoint endpoint)
     {
         var cancel = context.RequestAborted;
         CompletionRequest request;
         try
         {
-            request = CompletionRequest.Parse(await ReadBodyAsync(context.Request, cancel).ConfigureAwait(false));
+            request = CompletionRequest.Parse(await ReadBodyAsync(context.Request, cancel).ConfigureAwait(false), endpoint);
+            if (request.Model is { } asked && asked != model)
+            {
+                throw OpenAiError.ModelNotFound(asked);
+            }
         }
         catch (OpenAiError error)
         {
@@ -29,7 +39,7 @@ internal sealed class MockCompletionEndpoint(MockEngine engine, MockEngineMetric
             : CompletionPhase.Full;
         // vLLM's prefill leg answers exactly one token whatever max_tokens says.
         var maxTokens = phase == CompletionPhase.PrefillOnly ? 1 : request.MaxTokens;
-        var id = "cmpl-" + Guid.NewGuid().ToString("N")[..16];
+        var id = endpoint.NewId();
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var started = time.GetTimestamp();
         var last = started;
@@ -69,7 +79,7 @@ internal sealed class MockCompletionEndpoint(MockEngine engine, MockEngineMetric
                 var finish = produced >= maxTokens ? "length" : null;
                 if (sse is not null)
                 {
-                    await sse.WriteAsync(Chunk(id, created, piece, finish), cancel).ConfigureAwait(false);
+                    await sse.WriteAsync(CompletionBodies.Chunk(endpoint, id, created, model, piece, finish, first: produced == 1), cancel).ConfigureAwait(false);
                 }
                 else
                 {
@@ -85,27 +95,18 @@ internal sealed class MockCompletionEndpoint(MockEngine engine, MockEngineMetric
             return;
         }
 
-        var usage = new { prompt_tokens = request.PromptTokens, completion_tokens = produced, total_tokens = request.PromptTokens + produced };
         if (sse is not null)
         {
-            if (request.Json["stream_options"]?["include_usage"] is JsonValue v && v.TryGetValue<bool>(out var include) && include)
+            if (request.IncludeUsage)
             {
-                await sse.WriteAsync(new { id, @object = "text_completion", created, model, choices = Array.Empty<object>(), usage }, cancel).ConfigureAwait(false);
+                await sse.WriteAsync(CompletionBodies.UsageChunk(endpoint, id, created, model, request.PromptTokens, produced), cancel).ConfigureAwait(false);
             }
 
             await sse.DoneAsync(cancel).ConfigureAwait(false);
             return;
         }
 
-        var body = new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "text_completion",
-            ["created"] = created,
-            ["model"] = model,
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = text.ToString(), ["logprobs"] = null, ["finish_reason"] = "length" }),
-            ["usage"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(usage)),
-        };
+        var body = CompletionBodies.Whole(endpoint, id, created, model, text.ToString(), "length", request.PromptTokens, produced);
         if (phase == CompletionPhase.PrefillOnly)
         {
             // What a decode instance needs to pull this request's KV (vLLM's NixlConnector returns the same keys).
@@ -131,13 +132,4 @@ internal sealed class MockCompletionEndpoint(MockEngine engine, MockEngineMetric
         await request.Body.CopyToAsync(buffer, cancel).ConfigureAwait(false);
         return buffer.ToArray();
     }
-
-    private object Chunk(string id, long created, string text, string? finish) => new
-    {
-        id,
-        @object = "text_completion",
-        created,
-        model,
-        choices = new[] { new { index = 0, text, logprobs = (object?)null, finish_reason = finish } },
-    };
 }

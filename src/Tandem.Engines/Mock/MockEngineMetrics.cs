@@ -12,6 +12,9 @@ public sealed class MockEngineMetrics(MockEngine engine, string model)
 {
     private static readonly double[] Buckets = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
 
+    /// <summary>Tandem's own engine gauge (Prometheus naming: no colon; colons are for recording rules).</summary>
+    public const string QueuedPromptTokensName = "tandem_queued_prompt_tokens";
+
     private readonly object _gate = new();
     private readonly Histogram _ttft = new();
     private readonly Histogram _interToken = new();
@@ -53,7 +56,7 @@ public sealed class MockEngineMetrics(MockEngine engine, string model)
         Gauge(text, "vllm:num_requests_running", "Number of requests in model execution batches.", labels, status.RunningRequests);
         Gauge(text, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", labels, status.WaitingRequests);
         Gauge(text, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", labels, status.TotalKvBlocks > 0 ? (double)status.UsedKvBlocks / status.TotalKvBlocks : 0);
-        Gauge(text, "tandem:queued_prompt_tokens", "Prompt tokens accepted and not yet prefilled.", labels, status.QueuedPromptTokens);
+        Gauge(text, QueuedPromptTokensName, "Prompt tokens accepted and not yet prefilled.", labels, status.QueuedPromptTokens);
         lock (_gate)
         {
             Counter(text, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", labels, _promptTokens);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tandem.Engines.OpenAi;
 
 namespace Tandem.Engines.Mock;
 
@@ -55,14 +56,16 @@ public sealed class MockEngineServer : IAsyncDisposable
         var metrics = new MockEngineMetrics(engine, model);
         var completions = new MockCompletionEndpoint(engine, metrics, model, () => self!, options.Time);
         app.MapGrpcService<MockEngineControlService>();
-        app.MapPost("/v1/completions", completions.HandleAsync);
+        app.MapPost(OpenAiEndpoints.CompletionsPath, completions.HandleCompletionsAsync);
+        app.MapPost(OpenAiEndpoints.ChatCompletionsPath, completions.HandleChatAsync);
         app.MapGet("/metrics", async context =>
         {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            context.Response.ContentType = PrometheusText.ContentType;
             await context.Response.WriteAsync(metrics.Render(), context.RequestAborted).ConfigureAwait(false);
         });
         app.MapGet("/health", (HttpContext _) => Results.Ok());
-        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = model, @object = "model", owned_by = "tandem" } } }));
+        var startedAt = options.Time.GetUtcNow().ToUnixTimeSeconds();
+        app.MapGet(OpenAiEndpoints.ModelsPath, () => Results.Json(new { @object = "list", data = new[] { new { id = model, @object = "model", created = startedAt, owned_by = "tandem", max_model_len = options.Profile.MaxModelLength } } }));
         try
         {
             await app.StartAsync(cancel).ConfigureAwait(false);

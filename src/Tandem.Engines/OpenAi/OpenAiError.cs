@@ -12,6 +12,9 @@ public sealed class OpenAiError(int statusCode, string type, string message, str
 
     public static OpenAiError BadRequest(string message, string? param) => new(400, "invalid_request_error", message, param);
 
+    /// <summary>404 for a model this server does not serve (vLLM's message and type; SDKs raise NotFoundError).</summary>
+    public static OpenAiError ModelNotFound(string model) => new(404, "NotFoundError", $"The model `{model}` does not exist.", "model");
+
     public async Task WriteAsync(HttpResponse response, CancellationToken cancel)
     {
         response.StatusCode = StatusCode;

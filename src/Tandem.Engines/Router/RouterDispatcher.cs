@@ -10,7 +10,7 @@ using Tandem.Engines.OpenAi;
 namespace Tandem.Engines.Router;
 
 /// <summary>
-/// Serves one <c>/v1/completions</c> request the way vLLM's disaggregated proxy does: queue until a prefill instance
+/// Serves one <c>/v1/completions</c> or <c>/v1/chat/completions</c> request (every leg goes to the same endpoint) the way vLLM's disaggregated proxy does: queue until a prefill instance
 /// is free to take it, run the prefill leg there (one token, returns <c>kv_transfer_params</c>), then stream the decode
 /// leg from a decode instance that pulls the KV. An instance with both roles serves the whole request. When an instance
 /// fails or leaves the membership mid-request, the rest of the request (remaining tokens) is dispatched again.
@@ -21,24 +21,31 @@ internal sealed class RouterDispatcher(
     InstanceSelector prefillSelector,
     InstanceSelector decodeSelector,
     HttpClient http,
+    ModelCatalog models,
+    RouterMetrics metrics,
     RouterOptions options,
     ILogger logger)
 {
-    public async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context, OpenAiEndpoint endpoint)
     {
         var cancel = context.RequestAborted;
         CompletionRequest request;
         try
         {
-            request = CompletionRequest.Parse(await MockCompletionEndpoint.ReadBodyAsync(context.Request, cancel).ConfigureAwait(false));
+            request = CompletionRequest.Parse(await MockCompletionEndpoint.ReadBodyAsync(context.Request, cancel).ConfigureAwait(false), endpoint);
+            if (await models.CheckAsync(request.Model, cancel).ConfigureAwait(false) is { } unknown)
+            {
+                throw unknown;
+            }
         }
         catch (OpenAiError error)
         {
+            metrics.Answered(endpoint, RouterMetrics.OutcomeOf(error));
             await error.WriteAsync(context.Response, cancel).ConfigureAwait(false);
             return;
         }
 
-        var output = new ClientResponse(context.Response, request, options.Time);
+        var output = new ClientResponse(context.Response, request, options.Time, metrics);
         var flight = new Flight(request, PromptTokens.Words(request.Prompt));
         load.Update(m =>
         {
@@ -48,7 +55,7 @@ internal sealed class RouterDispatcher(
         try
         {
             var deadline = options.Time.GetUtcNow() + options.QueueTimeout;
-            for (var attempt = 1; output.Tokens < request.MaxTokens; attempt++)
+            for (var attempt = 1; !output.Finished; attempt++)
             {
                 if (attempt > options.MaxAttempts)
                 {
@@ -69,6 +76,7 @@ internal sealed class RouterDispatcher(
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
+            metrics.Answered(endpoint, RouterMetrics.Outcomes.Cancelled);
         }
         finally
         {
@@ -151,7 +159,7 @@ internal sealed class RouterDispatcher(
         load.Update(m => m.Assign(instance.Id, 1, tokens));
         try
         {
-            using var response = await PostAsync(instance, Body(flight.Request, 1, stream: false, new JsonObject { ["do_remote_decode"] = true, ["do_remote_prefill"] = false }), leg.Token).ConfigureAwait(false);
+            using var response = await PostAsync(instance, flight.Request, Body(flight.Request, 1, stream: false, new JsonObject { ["do_remote_decode"] = true, ["do_remote_prefill"] = false }), leg.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(leg.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -188,7 +196,7 @@ internal sealed class RouterDispatcher(
         load.Update(m => m.Assign(instance.Id, 1, promptTokens));
         try
         {
-            using var response = await PostAsync(instance, body, leg.Token).ConfigureAwait(false);
+            using var response = await PostAsync(instance, flight.Request, body, leg.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 Fail(flight, instance, response.StatusCode, await response.Content.ReadAsStringAsync(leg.Token).ConfigureAwait(false));
@@ -209,16 +217,20 @@ internal sealed class RouterDispatcher(
                     return null;
                 }
 
-                if (JsonNode.Parse(data)?["choices"] is JsonArray { Count: > 0 } choices && choices[0]?["text"]?.GetValue<string>() is { Length: > 0 } text)
+                var chunk = JsonNode.Parse(data);
+                output.Observe(chunk);
+                var text = CompletionBodies.ChunkText(flight.Request.Endpoint, chunk) ?? "";
+                var finish = CompletionBodies.FinishReason(chunk);
+                if (text.Length > 0 && promptTokens > 0)
                 {
-                    if (promptTokens > 0)
-                    {
-                        MarkPrefilled(flight);
-                        load.Update(m => m.Assign(instance.Id, 0, -promptTokens));
-                        promptTokens = 0;
-                    }
+                    MarkPrefilled(flight);
+                    load.Update(m => m.Assign(instance.Id, 0, -promptTokens));
+                    promptTokens = 0;
+                }
 
-                    await output.RelayAsync(data, text, cancel).ConfigureAwait(false);
+                if (text.Length > 0 || finish is not null)
+                {
+                    await output.RelayAsync(text, finish, cancel).ConfigureAwait(false);
                 }
             }
 
@@ -236,8 +248,8 @@ internal sealed class RouterDispatcher(
         }
     }
 
-    private Task<HttpResponseMessage> PostAsync(RouterMember instance, JsonObject body, CancellationToken cancel) =>
-        http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"http://{instance.Address}/v1/completions")
+    private Task<HttpResponseMessage> PostAsync(RouterMember instance, CompletionRequest request, JsonObject body, CancellationToken cancel) =>
+        http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"http://{instance.Address}{request.Endpoint.Path()}")
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         }, HttpCompletionOption.ResponseHeadersRead, cancel);
@@ -245,9 +257,17 @@ internal sealed class RouterDispatcher(
     private static JsonObject Body(CompletionRequest request, int maxTokens, bool stream, JsonObject? kv)
     {
         var body = (JsonObject)request.Json.DeepClone();
+        body.Remove("max_completion_tokens");
         body["max_tokens"] = maxTokens;
         body["stream"] = stream;
+        // Streamed legs always ask for usage: the engine's prompt_tokens (its tokenizer's count) goes into the usage
+        // the client asked for. Engines refuse stream_options on a non-streamed leg.
         body.Remove("stream_options");
+        if (stream)
+        {
+            body["stream_options"] = new JsonObject { ["include_usage"] = true };
+        }
+
         body.Remove("kv_transfer_params");
         if (kv is not null)
         {
@@ -279,6 +299,7 @@ internal sealed class RouterDispatcher(
         }
         else
         {
+            metrics.Retried();
             logger.LogInformation("Re-dispatching a request: instance {Instance} answered {Status}", instance.Id, code);
         }
     }
@@ -287,6 +308,7 @@ internal sealed class RouterDispatcher(
     {
         flight.LastFailure = $"instance {instance.Id} failed: {e.Message}";
         flight.Avoid(instance.Id, members.Version);
+        metrics.Retried();
         logger.LogInformation("Re-dispatching a request: instance {Instance} failed or left ({Reason})", instance.Id, e.Message);
     }
 

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tandem.Engines.Mock;
+using Tandem.Engines.OpenAi;
 
 namespace Tandem.Engines.Router;
 
 /// <summary>
-/// A running P/D router: OpenAI HTTP/1.1 (<c>/v1/completions</c>, <c>/health</c>) on one port and RouterControl gRPC
+/// A running P/D router: OpenAI HTTP/1.1 (<c>/v1/completions</c>, <c>/v1/chat/completions</c>, <c>/v1/models</c>,
+/// <c>/health</c>, <c>/metrics</c>) on one port and RouterControl gRPC
 /// (h2c) on another. Used by <c>tandem router</c>, the demo and tests.
 /// </summary>
 public sealed class RouterServer : IAsyncDisposable
@@ -70,17 +72,29 @@ public sealed class RouterServer : IAsyncDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         var decodePolicy = options.Policy == SelectionPolicy.Prefix ? SelectionPolicy.LeastLoaded : options.Policy;
+        var models = new ModelCatalog(members, engines, options.Time);
+        var metrics = new RouterMetrics(load, members);
         var dispatcher = new RouterDispatcher(
             members,
             load,
             new InstanceSelector(options.Policy, options.Seed),
             new InstanceSelector(decodePolicy, options.Seed is { } s ? s + 1 : null),
             engines,
+            models,
+            metrics,
             options,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Router"));
         app.MapGrpcService<RouterControlService>();
-        app.MapPost("/v1/completions", dispatcher.HandleAsync);
+        app.MapPost(OpenAiEndpoints.CompletionsPath, context => dispatcher.HandleAsync(context, OpenAiEndpoint.Completions));
+        app.MapPost(OpenAiEndpoints.ChatCompletionsPath, context => dispatcher.HandleAsync(context, OpenAiEndpoint.ChatCompletions));
+        app.MapGet(OpenAiEndpoints.ModelsPath, async context =>
+            await Results.Json(new { @object = "list", data = await models.ModelsAsync(context.RequestAborted).ConfigureAwait(false) }).ExecuteAsync(context).ConfigureAwait(false));
         app.MapGet("/health", (HttpContext _) => Results.Ok());
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = PrometheusText.ContentType;
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
         try
         {
             await app.StartAsync(cancel).ConfigureAwait(false);

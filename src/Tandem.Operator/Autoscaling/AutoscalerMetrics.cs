@@ -11,7 +11,10 @@ public sealed class AutoscalerMetrics
     {
         var factory = Metrics.WithCustomRegistry(registry);
         Instances = factory.CreateGauge("tandem_instances", "Engine instances by role and lifecycle state.", [.. DeploymentLabels, "role", "state"]);
-        Utilization = factory.CreateGauge("tandem_utilization", "Utilization per role in the role's unit (prefill: queued seconds per instance; decode: KV occupancy; migration: seconds).", [.. DeploymentLabels, "role"]);
+        // One unit per metric: the policy's three utilizations are measured in different units.
+        PrefillUtilization = factory.CreateGauge("tandem_prefill_utilization_seconds", "Prefill utilization: seconds of queued prompt work per prefill instance (W / (N_P * R)).", DeploymentLabels);
+        DecodeUtilization = factory.CreateGauge("tandem_decode_utilization_ratio", "Decode utilization: KV-cache occupancy of the decode instances, 0 to 1 (B / (N_D * M)).", DeploymentLabels);
+        MigrationUtilization = factory.CreateGauge("tandem_migration_utilization_seconds", "Migration load: seconds to move prefilled, unmigrated KV to decode instances (P / (N_D * T)).", DeploymentLabels);
         Desired = factory.CreateGauge("tandem_desired_instances", "Desired active instances per role.", [.. DeploymentLabels, "role"]);
         Decisions = factory.CreateCounter("tandem_scale_decisions_total", "Scaling actions taken, by role, direction and reason.", [.. DeploymentLabels, "role", "direction", "reason"]);
         DecisionDuration = factory.CreateHistogram("tandem_decision_duration_seconds", "Time of one autoscaler tick: observe, decide, act.",
@@ -24,7 +27,11 @@ public sealed class AutoscalerMetrics
 
     public Gauge Instances { get; }
 
-    public Gauge Utilization { get; }
+    public Gauge PrefillUtilization { get; }
+
+    public Gauge DecodeUtilization { get; }
+
+    public Gauge MigrationUtilization { get; }
 
     public Gauge Desired { get; }
 

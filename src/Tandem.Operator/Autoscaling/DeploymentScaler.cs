@@ -152,9 +152,9 @@ public sealed class DeploymentScaler(
             }
         }
 
-        metrics.Utilization.WithLabels(ns, name, "prefill").Set(decision.Prefill.Utilization);
-        metrics.Utilization.WithLabels(ns, name, "decode").Set(decision.Decode.Utilization);
-        metrics.Utilization.WithLabels(ns, name, "migration").Set(decision.MigrationUtilization);
+        metrics.PrefillUtilization.WithLabels(ns, name).Set(decision.Prefill.Utilization);
+        metrics.DecodeUtilization.WithLabels(ns, name).Set(decision.Decode.Utilization);
+        metrics.MigrationUtilization.WithLabels(ns, name).Set(decision.MigrationUtilization);
         metrics.Desired.WithLabels(ns, name, "prefill").Set(decision.Prefill.Desired);
         metrics.Desired.WithLabels(ns, name, "decode").Set(decision.Decode.Desired);
     }

@@ -10,6 +10,18 @@ public static class ConditionTypes
     public const string ScalingActive = "ScalingActive";
     public const string ScalingLimited = "ScalingLimited";
 
+    /// <summary>EnginePool: True when something outside the operator may set spec.replicas (scaling.mode external).</summary>
+    public const string ExternalScaling = "ExternalScaling";
+
+    /// <summary>kstatus: True while the operator is still converging (helm --wait and Flux keep waiting).</summary>
+    public const string Reconciling = "Reconciling";
+
+    /// <summary>kstatus: True when the operator cannot converge without a change from someone (helm --wait and Flux fail fast).</summary>
+    public const string Stalled = "Stalled";
+
+    /// <summary>How long engine pods may stay unschedulable before the deployment reports Stalled.</summary>
+    public static readonly TimeSpan StallAfter = TimeSpan.FromMinutes(5);
+
     /// <summary>Reasons used across conditions.</summary>
     public static class Reasons
     {
@@ -28,5 +40,7 @@ public static class ConditionTypes
         public const string NoMetrics = "NoMetrics";
         public const string ExternalMode = "ExternalMode";
         public const string ReadyForNewScale = "ReadyForNewScale";
+        public const string OperatorMode = "OperatorMode";
+        public const string ScaleReverted = "ScaleReverted";
     }
 }

@@ -81,6 +81,16 @@ public static class DeploymentStatusBuilder
 
         var (limited, reason, message) = Limited(state, unschedulable);
         c = ConditionSet.Set(c, ConditionTypes.ScalingLimited, limited, reason, message, generation, now);
+
+        // kstatus: Stalled when pods stayed unschedulable past StallAfter (needs more nodes, or lower bounds); else
+        // Reconciling until Ready, so helm --wait and Flux wait exactly as long as the deployment converges.
+        var degradedSince = c.First(x => x.Type == ConditionTypes.Degraded).LastTransitionTime;
+        var stalled = unschedulable > 0 && degradedSince is { } since && now.UtcDateTime - since >= ConditionTypes.StallAfter;
+        c = ConditionSet.Set(c, ConditionTypes.Stalled, stalled, stalled ? ConditionTypes.Reasons.InsufficientCapacity : ConditionTypes.Reasons.Converged,
+            stalled ? $"{unschedulable} engine pod(s) unschedulable for over {ConditionTypes.StallAfter.TotalMinutes:0} min: add GPU nodes or lower the pools' min" : "not stalled", generation, now);
+        var reconciling = !ready && !stalled;
+        c = ConditionSet.Set(c, ConditionTypes.Reconciling, reconciling, reconciling ? ConditionTypes.Reasons.ReplicasNotReady : ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.InsufficientCapacity,
+            reconciling ? readyMessage : ready ? "converged" : "stalled: see the Stalled condition", generation, now);
         status.Conditions = c;
     }
 

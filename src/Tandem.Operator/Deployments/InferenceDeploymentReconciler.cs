@@ -33,6 +33,9 @@ public sealed class InferenceDeploymentReconciler(
     /// <summary>Status refresh period while nothing else triggers a reconcile.</summary>
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a missing ModelProfile is waited for before the deployment reports Stalled.</summary>
+    public static readonly TimeSpan ProfileGrace = TimeSpan.FromSeconds(10);
+
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancel)
     {
         try
@@ -94,9 +97,29 @@ public sealed class InferenceDeploymentReconciler(
         var status = deployment.Status ??= new InferenceDeploymentStatus();
         var generation = deployment.Metadata.Generation;
         status.ObservedGeneration = generation;
+        var stalled = StallsNow(status.Conditions, reason, now);
         status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Ready, false, reason, message, generation, now);
         status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Degraded, true, reason, message, generation, now);
         status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Progressing, false, reason, "the spec must be fixed before anything changes; running pods are kept", generation, now);
         status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.AbleToScale, false, reason, message, generation, now);
+        // kstatus: nothing converges until the spec or its ModelProfile changes, so helm --wait and Flux fail fast.
+        status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Stalled, stalled, reason, stalled ? message : "not stalled yet", generation, now);
+        status.Conditions = ConditionSet.Set(status.Conditions, ConditionTypes.Reconciling, !stalled, reason,
+            stalled ? "stalled: see the Stalled condition" : $"waiting up to {ProfileGrace.TotalSeconds:0} s for the ModelProfile: {message}", generation, now);
+    }
+
+    /// <summary>
+    /// An invalid spec stalls at once. A missing ModelProfile stalls only after <see cref="ProfileGrace"/>: a chart or a
+    /// GitOps sync creates the profile and the deployment together, and the operator may see the deployment first.
+    /// </summary>
+    private static bool StallsNow(List<V1Condition>? conditions, string reason, DateTimeOffset now)
+    {
+        if (reason != ConditionTypes.Reasons.ModelProfileNotFound)
+        {
+            return true;
+        }
+
+        var degraded = conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Degraded);
+        return degraded is { Status: "True", Reason: ConditionTypes.Reasons.ModelProfileNotFound, LastTransitionTime: { } since } && now.UtcDateTime - since >= ProfileGrace;
     }
 }

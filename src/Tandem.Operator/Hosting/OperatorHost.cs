@@ -33,6 +33,8 @@ public static class OperatorHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(settings.Configuration);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+        // Probe and scrape requests arrive every few seconds: ASP.NET Core's per-request lines stay below Info.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls(Url(settings.MetricsAddress));
         if (settings.TimeProvider is { } time)
         {
@@ -41,7 +43,7 @@ public static class OperatorHost
 
         if (settings.ClientConfiguration is { } config)
         {
-            builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(config));
+            builder.Services.AddSingleton<IKubernetes>(sp => new Kubernetes(config, new Tandem.Runtime.Client.RestClientMetricsHandler(sp.GetRequiredService<Tandem.Runtime.Metrics.RuntimeMetrics>())));
         }
 
         builder.Services.AddTandemOperator(builder.Configuration);

@@ -11,6 +11,7 @@ using Tandem.Operator.Deployments;
 using Tandem.Operator.Instances;
 using Tandem.Operator.Pools;
 using Tandem.Runtime;
+using Tandem.Runtime.Metrics;
 
 namespace Tandem.Operator.Hosting;
 
@@ -32,7 +33,7 @@ public static class OperatorServiceCollectionExtensions
             .Watches<V1Pod>(PoolsOf);
         services.AddInformer<V1Pod>();
 
-        services.TryAddSingleton(_ => new AutoscalerMetrics(Prometheus.Metrics.DefaultRegistry));
+        services.TryAddSingleton(sp => new AutoscalerMetrics(sp.GetRequiredService<RuntimeMetrics>().Registry));
         services.TryAddSingleton<ScalingStateStore>();
         services.TryAddSingleton(sp => new EngineFleet(
             new ControlClientOptions { CallDeadline = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.ControlCallDeadline, Time = sp.GetRequiredService<TimeProvider>() },

@@ -18,6 +18,7 @@ public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly ResourceType _type = ResourceType.Of<T>();
+    private readonly string _fieldManager = options?.Value.FieldManager ?? RuntimeOptions.DefaultFieldManager;
     private readonly int _watchTimeoutSeconds = (int)Math.Max(1, (options?.Value.WatchTimeout ?? TimeSpan.FromMinutes(5)).TotalSeconds);
 
     public async Task<ResourceList<T>> ListAsync(string? ns, string? labelSelector, CancellationToken cancellationToken)
@@ -86,9 +87,9 @@ public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions
         var ns = entity.Metadata.NamespaceProperty;
         var response = string.IsNullOrEmpty(ns)
             ? await kubernetes.CustomObjects.CreateClusterCustomObjectWithHttpMessagesAsync<T>(
-                entity, _type.Group, _type.Version, _type.Plural, cancellationToken: cancellationToken).ConfigureAwait(false)
+                entity, _type.Group, _type.Version, _type.Plural, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await kubernetes.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<T>(
-                entity, _type.Group, _type.Version, ns, _type.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+                entity, _type.Group, _type.Version, ns, _type.Plural, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         using (response) return WithTypeMeta(response.Body);
     }
 
@@ -98,9 +99,9 @@ public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions
         var ns = entity.Metadata.NamespaceProperty;
         var response = string.IsNullOrEmpty(ns)
             ? await kubernetes.CustomObjects.ReplaceClusterCustomObjectWithHttpMessagesAsync<T>(
-                entity, _type.Group, _type.Version, _type.Plural, entity.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false)
+                entity, _type.Group, _type.Version, _type.Plural, entity.Metadata.Name, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await kubernetes.CustomObjects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<T>(
-                entity, _type.Group, _type.Version, ns, _type.Plural, entity.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                entity, _type.Group, _type.Version, ns, _type.Plural, entity.Metadata.Name, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         using (response) return WithTypeMeta(response.Body);
     }
 
@@ -110,9 +111,9 @@ public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions
         var ns = entity.Metadata.NamespaceProperty;
         var response = string.IsNullOrEmpty(ns)
             ? await kubernetes.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<T>(
-                entity, _type.Group, _type.Version, _type.Plural, entity.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false)
+                entity, _type.Group, _type.Version, _type.Plural, entity.Metadata.Name, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<T>(
-                entity, _type.Group, _type.Version, ns, _type.Plural, entity.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                entity, _type.Group, _type.Version, ns, _type.Plural, entity.Metadata.Name, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         using (response) return WithTypeMeta(response.Body);
     }
 
@@ -120,9 +121,9 @@ public sealed class KubernetesResourceClient<T>(IKubernetes kubernetes, IOptions
     {
         var response = string.IsNullOrEmpty(ns)
             ? await kubernetes.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<T>(
-                patch, _type.Group, _type.Version, _type.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false)
+                patch, _type.Group, _type.Version, _type.Plural, name, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await kubernetes.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<T>(
-                patch, _type.Group, _type.Version, ns, _type.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                patch, _type.Group, _type.Version, ns, _type.Plural, name, fieldManager: _fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         using (response) return WithTypeMeta(response.Body);
     }
 

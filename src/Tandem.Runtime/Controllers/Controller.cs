@@ -35,6 +35,7 @@ public sealed class Controller
         _time = time;
         _logger = logger;
         _metrics = metrics;
+        metrics?.RegisterController(name);
         Queue = new WorkQueue<ReconcileRequest>(time, settings.Backoff, metrics?.ForQueue(name));
     }
 

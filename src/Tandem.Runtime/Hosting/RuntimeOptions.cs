@@ -32,6 +32,12 @@ public sealed class RuntimeOptions
     /// <summary>How long the server may hold one watch open before the informer resumes it.</summary>
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The field manager named on every write (managedFields show who set what; kubectl and SSA users see it).</summary>
+    public string FieldManager { get; set; } = DefaultFieldManager;
+
+    /// <summary>The operator's field manager unless configured otherwise.</summary>
+    public const string DefaultFieldManager = "tandem-operator";
+
     /// <summary>How long shutdown waits for queued and in-flight reconciles before cancelling them.</summary>
     public TimeSpan GracefulShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

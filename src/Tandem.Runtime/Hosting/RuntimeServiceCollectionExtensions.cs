@@ -35,11 +35,18 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IKubernetes>(sp => CreateKubernetes(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IKubernetes>(sp => CreateKubernetes(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
         services.TryAddSingleton(typeof(IResourceClient<>), typeof(KubernetesResourceClient<>));
         services.TryAddSingleton<SharedInformerFactory>();
         services.TryAddSingleton(typeof(ICache<>), typeof(InformerCache<>));
-        services.TryAddSingleton(_ => new RuntimeMetrics(Prometheus.Metrics.DefaultRegistry));
+        // A registry per host (not the static default): its own series only, plus process and GC stats. The default
+        // registry's EventCounter adapter exports names promtool rejects (gauges ending in _count and _total).
+        services.TryAddSingleton(_ =>
+        {
+            var registry = Prometheus.Metrics.NewCustomRegistry();
+            Prometheus.DotNetStats.Register(registry);
+            return new RuntimeMetrics(registry);
+        });
         services.TryAddSingleton<Leadership>();
         services.TryAddSingleton<ILeadership>(sp => sp.GetRequiredService<Leadership>());
         services.TryAddSingleton<RuntimeStatus>();
@@ -82,13 +89,13 @@ public static class RuntimeServiceCollectionExtensions
         return services;
     }
 
-    private static Kubernetes CreateKubernetes(RuntimeOptions options, TimeProvider time)
+    private static Kubernetes CreateKubernetes(RuntimeOptions options, TimeProvider time, RuntimeMetrics metrics)
     {
         var config = !string.IsNullOrEmpty(options.Kubeconfig)
             ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig)
             : KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
                 : KubernetesClientConfiguration.BuildDefaultConfig();
-        return new Kubernetes(config, new ClientRateLimitingHandler(options.Qps, options.Burst, time));
+        return new Kubernetes(config, new ClientRateLimitingHandler(options.Qps, options.Burst, time), new RestClientMetricsHandler(metrics));
     }
 }

@@ -29,6 +29,16 @@ public sealed class RuntimeMetrics
             "How long in seconds an item stays in workqueue before being requested.",
             new HistogramConfiguration { LabelNames = ["name"], Buckets = Histogram.ExponentialBuckets(0.0001, 4, 12) });
         QueueRetries = f.CreateCounter("workqueue_retries_total", "Total number of retries handled by workqueue.", "name");
+        QueueAdds = f.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue.", "name");
+        QueueWorkDuration = f.CreateHistogram("workqueue_work_duration_seconds", "How long in seconds processing an item from workqueue takes.",
+            new HistogramConfiguration { LabelNames = ["name"], Buckets = Histogram.ExponentialBuckets(0.0001, 4, 12) });
+        QueueUnfinishedWork = f.CreateGauge("workqueue_unfinished_work_seconds",
+            "How many seconds of work has been done that is in progress and hasn't been observed by work_duration. Large values indicate stuck threads.", "name");
+        QueueLongestRunning = f.CreateGauge("workqueue_longest_running_processor_seconds",
+            "How many seconds has the longest running processor for workqueue been running.", "name");
+        RestRequests = f.CreateCounter("rest_client_requests_total", "Number of HTTP requests to the API server, partitioned by status code, method, and host.", "code", "method", "host");
+        RestLatency = f.CreateHistogram("rest_client_request_duration_seconds", "Request latency in seconds to the API server, by verb and host.",
+            new HistogramConfiguration { LabelNames = ["verb", "host"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         WatchRestarts = f.CreateCounter("tandem_informer_watch_restarts_total",
             "Watches restarted per resource, by reason (closed: server ended the stream; error: failed; expired: 410 Gone, relisted).",
             "resource", "reason");
@@ -54,6 +64,36 @@ public sealed class RuntimeMetrics
 
     public Counter QueueRetries { get; }
 
+    public Counter QueueAdds { get; }
+
+    public Histogram QueueWorkDuration { get; }
+
+    public Gauge QueueUnfinishedWork { get; }
+
+    public Gauge QueueLongestRunning { get; }
+
+    public Counter RestRequests { get; }
+
+    public Histogram RestLatency { get; }
+
+    /// <summary>Creates the per-controller series at zero, so error rates and alerts have data before the first error.</summary>
+    public void RegisterController(string name)
+    {
+        foreach (var result in new[] { "success", "error", "requeue", "requeue_after" })
+        {
+            ReconcileTotal.WithLabels(name, result);
+        }
+
+        ReconcileErrors.WithLabels(name);
+        TerminalReconcileErrors.WithLabels(name);
+        ActiveWorkers.WithLabels(name);
+        QueueAdds.WithLabels(name);
+        QueueRetries.WithLabels(name);
+        QueueDepth.WithLabels(name);
+        QueueUnfinishedWork.WithLabels(name);
+        QueueLongestRunning.WithLabels(name);
+    }
+
     public Counter WatchRestarts { get; }
 
     public Gauge LeaderStatus { get; }
@@ -68,5 +108,16 @@ public sealed class RuntimeMetrics
         public void ItemWaited(TimeSpan queued) => m.QueueDuration.WithLabels(name).Observe(queued.TotalSeconds);
 
         public void Retried() => m.QueueRetries.WithLabels(name).Inc();
+
+        public void Added() => m.QueueAdds.WithLabels(name).Inc();
+
+        public void Worked(TimeSpan duration) => m.QueueWorkDuration.WithLabels(name).Observe(duration.TotalSeconds);
+
+        public void Track(Func<(TimeSpan Unfinished, TimeSpan Longest)> probe) => m.Registry.AddBeforeCollectCallback(() =>
+        {
+            var (unfinished, longest) = probe();
+            m.QueueUnfinishedWork.WithLabels(name).Set(unfinished.TotalSeconds);
+            m.QueueLongestRunning.WithLabels(name).Set(longest.TotalSeconds);
+        });
     }
 }

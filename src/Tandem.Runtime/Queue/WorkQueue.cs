@@ -16,6 +16,7 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
     private readonly HashSet<T> _dirty = new();
     private readonly HashSet<T> _processing = new();
     private readonly Dictionary<T, long> _addedAt = new();
+    private readonly Dictionary<T, long> _startedAt = new();
     private readonly Dictionary<T, int> _failures = new();
     private readonly Dictionary<T, (ITimer Timer, DateTimeOffset Due)> _delayed = new();
     private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new();
@@ -30,6 +31,7 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
         _time = time ?? TimeProvider.System;
         _backoff = backoff ?? ExponentialBackoff.Default;
         _metrics = metrics ?? IWorkQueueMetrics.None;
+        _metrics.Track(InProgress);
     }
 
     /// <summary>Keys waiting to be handed out (not counting delayed or in-flight keys).</summary>
@@ -45,7 +47,9 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
     {
         lock (_gate)
         {
-            if (_shuttingDown || !_dirty.Add(item)) return;
+            if (_shuttingDown) return;
+            _metrics.Added();
+            if (!_dirty.Add(item)) return;
             _addedAt.TryAdd(item, _time.GetTimestamp());
             if (_processing.Contains(item)) return;
             _queue.Enqueue(item);
@@ -122,6 +126,7 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
                 {
                     var item = _queue.Dequeue();
                     _processing.Add(item);
+                    _startedAt[item] = _time.GetTimestamp();
                     _dirty.Remove(item);
                     if (_addedAt.Remove(item, out var added)) _metrics.ItemWaited(_time.GetElapsedTime(added));
                     _metrics.DepthChanged(_queue.Count);
@@ -156,6 +161,7 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
         lock (_gate)
         {
             _processing.Remove(item);
+            if (_startedAt.Remove(item, out var started)) _metrics.Worked(_time.GetElapsedTime(started));
             if (_dirty.Contains(item))
             {
                 _queue.Enqueue(item);
@@ -204,6 +210,25 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
 
         timer?.Dispose();
         Add(item);
+    }
+
+    /// <summary>Seconds of work in progress (summed over in-flight keys) and of the longest-running key.</summary>
+    private (TimeSpan Unfinished, TimeSpan Longest) InProgress()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            var unfinished = TimeSpan.Zero;
+            var longest = TimeSpan.Zero;
+            foreach (var started in _startedAt.Values)
+            {
+                var running = _time.GetElapsedTime(started, now);
+                unfinished += running;
+                longest = running > longest ? running : longest;
+            }
+
+            return (unfinished, longest);
+        }
     }
 
     private void WakeOne()

@@ -27,7 +27,8 @@ public class ApiReferenceTests
     public void Enginepool_section_names_the_scale_subresource_paths_and_short_name()
     {
         Assert.Contains("`scale` (`kubectl scale`, an HPA or KEDA set `.spec.replicas`; current replicas from `.status.replicas`, pod selector from `.status.selector`)", Reference);
-        Assert.Contains("short name `ep`", Reference);
+        Assert.Contains("short name `epool`", Reference);
+        Assert.DoesNotContain("short name `ep`,", Reference);
         Assert.Contains("| Last Decision | string | `.status.lastDecision.message` | with `-o wide` |", Reference);
     }
 

@@ -14,6 +14,8 @@ public class ChartOperatorTests
         Assert.Equal(
         [
             "ClusterRole/tandem",
+            "ClusterRole/tandem-edit",
+            "ClusterRole/tandem-view",
             "ClusterRoleBinding/tandem",
             "CustomResourceDefinition/enginepools.serving.tandem.dev",
             "CustomResourceDefinition/inferencedeployments.serving.tandem.dev",

@@ -12,6 +12,7 @@ public class ChartRbacTests
             .Concat(RbacRules.All(Group, ["enginepools"], "create", "delete"))
             .Concat(RbacRules.All(Group, ["inferencedeployments/status", "enginepools/status"], "get", "update", "patch"))
             .Concat(RbacRules.All(Group, ["enginepools/scale"], "get", "update", "patch"))
+            .Concat(RbacRules.All(Group, ["inferencedeployments/finalizers"], "update"))
             .Concat(RbacRules.All("", ["pods"], "get", "list", "watch", "create", "delete", "patch", "update"))
             .Concat(RbacRules.All("", ["services"], "get", "list", "watch", "create", "update", "patch", "delete"))
             .Concat(RbacRules.All("", ["events"], "create", "patch"))
@@ -55,7 +56,8 @@ public class ChartRbacTests
     {
         var chart = await RenderedChart.RenderAsync("watchNamespaces={team-a,team-b}");
 
-        Assert.Empty(chart.OfKind("ClusterRole"));
+        // Only the ClusterRoles that aggregate into the built-in edit/view roles; nothing bound to the operator.
+        Assert.Equal(["tandem-edit", "tandem-view"], chart.OfKind("ClusterRole").Select(RenderedChart.Name).Order(StringComparer.Ordinal));
         Assert.Empty(chart.OfKind("ClusterRoleBinding"));
         foreach (var ns in new[] { "team-a", "team-b" })
         {
@@ -79,8 +81,9 @@ public class ChartRbacTests
         var chart = await RenderedChart.RenderAsync();
         var crds = chart.OfKind("CustomResourceDefinition").ToDictionary(c => (string)c["spec"]!["names"]!["plural"]!);
 
-        var subresourceGrants = RbacRules.Grants(chart.Single("ClusterRole")["rules"]).Select(g => g.Split(' '))
-            .Where(g => g[0] == Group && g[1].Contains('/'));
+        // finalizers is RBAC's own subresource (OwnerReferencesPermissionEnforcement checks it), not a CRD one.
+        var subresourceGrants = RbacRules.Grants(chart.Single("ClusterRole", "tandem")["rules"]).Select(g => g.Split(' '))
+            .Where(g => g[0] == Group && g[1].Contains('/') && !g[1].EndsWith("/finalizers", StringComparison.Ordinal));
         foreach (var grant in subresourceGrants)
         {
             var (plural, subresource) = (grant[1].Split('/')[0], grant[1].Split('/')[1]);
