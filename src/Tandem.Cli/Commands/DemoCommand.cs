@@ -19,7 +19,7 @@ internal static class DemoCommand
         var plot = new Option<string>("--plot") { Description = "Where to save the plot: a .png or .svg file.", DefaultValueFactory = _ => defaults.PlotPath };
         speed.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--speed must be a positive number."); });
         policy.Validators.Add(r => { if (r.GetValueOrDefault<string>() is not ("bounds" or "slo" or "static")) r.AddError("--policy must be bounds, slo or static."); });
-        var command = new Command("demo", "Run Tandem end to end on this machine: API emulator, operator, mock engines and router, replaying a real trace with live progress; prints a summary and saves a plot. Exits non-zero if a request failed.")
+        var command = new Command("demo", "Run Tandem end to end on this machine: API emulator, operator, mock engines and router, replaying a real trace with live progress; prints a summary and saves a plot. Exits with 1 if a request failed.")
         {
             trace, window, speed, policy, json, plot,
         };
