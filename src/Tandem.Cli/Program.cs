@@ -1,11 +1,4 @@
-using System.CommandLine;
-using Tandem.Cli.Commands;
+using Tandem.Cli.CommandLine;
 
-// The one `tandem` program. Each command lives in Commands/<Name>Command.cs and is registered here.
-var root = new RootCommand("Tandem: autoscaled, disaggregated LLM serving on Kubernetes.");
-foreach (var command in CommandCatalog.All())
-{
-    root.Subcommands.Add(command);
-}
-
-return await root.Parse(args).InvokeAsync();
+// The one `tandem` program. Each command lives in Commands/<Name>Command.cs and is registered in CommandCatalog.
+return await TandemProgram.InvokeAsync(args);

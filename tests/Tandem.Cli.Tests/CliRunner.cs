@@ -1,21 +1,15 @@
 using System.CommandLine;
-using Tandem.Cli.Commands;
+using Tandem.Cli.CommandLine;
 
 namespace Tandem.Cli.Tests;
 
-/// <summary>Runs `tandem` commands in-process, as the program's entry point would, capturing standard output and error.</summary>
+/// <summary>Runs `tandem` commands in-process through the program's entry point, capturing standard output and error.</summary>
 internal static class CliRunner
 {
     private static readonly SemaphoreSlim ConsoleLock = new(1, 1);
 
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
-        var root = new RootCommand("tandem");
-        foreach (var command in CommandCatalog.All())
-        {
-            root.Subcommands.Add(command);
-        }
-
         // Console is process-wide; tests that capture it take turns.
         await ConsoleLock.WaitAsync();
         var (stdout, stderr) = (Console.Out, Console.Error);
@@ -26,7 +20,7 @@ internal static class CliRunner
             Console.SetOut(output);
             Console.SetError(error);
             var config = new InvocationConfiguration { Output = output, Error = error };
-            var exit = await root.Parse(args).InvokeAsync(config);
+            var exit = await TandemProgram.InvokeAsync(args, config);
             return (exit, output.ToString(), error.ToString());
         }
         finally

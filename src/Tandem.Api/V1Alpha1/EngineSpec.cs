@@ -113,16 +113,16 @@ public sealed class TolerationSpec
 public sealed class EnginePorts
 {
     /// <summary>OpenAI-compatible HTTP API.</summary>
-    [Default(8000), Minimum(1), Maximum(65535)]
-    public int Serving { get; set; } = 8000;
+    [Default(DefaultPorts.EngineHttp), Minimum(1), Maximum(65535)]
+    public int Serving { get; set; } = DefaultPorts.EngineHttp;
 
     /// <summary>EngineControl gRPC (native adapter).</summary>
-    [Default(9000), Minimum(1), Maximum(65535)]
-    public int Control { get; set; } = 9000;
+    [Default(DefaultPorts.EngineControl), Minimum(1), Maximum(65535)]
+    public int Control { get; set; } = DefaultPorts.EngineControl;
 
     /// <summary>Prometheus metrics (path /metrics).</summary>
-    [Default(8000), Minimum(1), Maximum(65535)]
-    public int Metrics { get; set; } = 8000;
+    [Default(DefaultPorts.EngineHttp), Minimum(1), Maximum(65535)]
+    public int Metrics { get; set; } = DefaultPorts.EngineHttp;
 }
 
 /// <summary>Batching inside an engine.</summary>

@@ -16,12 +16,12 @@ public sealed class RouterSpec
     public int Replicas { get; set; } = 1;
 
     /// <summary>OpenAI-compatible HTTP port of the router and its Service.</summary>
-    [Default(11236), Minimum(1), Maximum(65535)]
-    public int Port { get; set; } = 11236;
+    [Default(DefaultPorts.RouterHttp), Minimum(1), Maximum(65535)]
+    public int Port { get; set; } = DefaultPorts.RouterHttp;
 
     /// <summary>RouterControl gRPC port (membership and load).</summary>
-    [Default(11237), Minimum(1), Maximum(65535)]
-    public int ControlPort { get; set; } = 11237;
+    [Default(DefaultPorts.RouterControl), Minimum(1), Maximum(65535)]
+    public int ControlPort { get; set; } = DefaultPorts.RouterControl;
 
     /// <summary>How the router picks an instance of each role.</summary>
     [DefaultJson("{}")]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Tandem.Cli.CommandLine;
 using Tandem.Scaling.Bench;
 using Tandem.Scaling.Workload;
 
@@ -24,7 +25,7 @@ internal static class BenchCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, ct) =>
+        command.SetGuardedAction((parse, ct) =>
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings
             {
@@ -34,45 +35,39 @@ internal static class BenchCommand
                 Interactive = InteractionSupport.No,
             });
             console.Profile.Width = 200;
-            try
+            var given = parse.GetValue(template)!;
+            var parsed = BenchTemplateParser.Load(given);
+            var path = Path.GetFullPath(given);
+            var runs = BenchPlan.Expand(parsed);
+            // Relative to the directory the command runs in, reported absolute.
+            var archive = Path.GetFullPath(parse.GetValue(checkpoint) ?? Path.Combine("bench-results", Path.GetFileNameWithoutExtension(path)));
+            console.MarkupLine($"[bold]{Markup.Escape(path)}[/]: {runs.Count} run(s), archive [blue]{Markup.Escape(archive)}[/]");
+            if (parse.GetValue(dryRun))
             {
-                var path = parse.GetValue(template)!;
-                var parsed = BenchTemplateParser.Load(path);
-                var runs = BenchPlan.Expand(parsed);
-                var archive = parse.GetValue(checkpoint) ?? Path.Combine("bench-results", Path.GetFileNameWithoutExtension(path));
-                console.MarkupLine($"[bold]{Markup.Escape(path)}[/]: {runs.Count} run(s), archive [blue]{Markup.Escape(archive)}[/]");
-                if (parse.GetValue(dryRun))
+                foreach (var run in runs)
                 {
-                    foreach (var run in runs)
-                    {
-                        var done = File.Exists(Path.Combine(archive, run.Name, "summary.json")) && !parse.GetValue(force);
-                        console.MarkupLine($"  {(done ? "[grey]skip[/]" : "[yellow]run [/]")} {Markup.Escape(run.Name)}  policy={run.Policy} "
-                            + Markup.Escape(string.Join(" ", run.Router.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={BenchRun.Format(kv.Value)}"))));
-                    }
-
-                    console.MarkupLine("[grey]dry run: nothing executed[/]");
-                    return Task.FromResult(0);
+                    var done = File.Exists(Path.Combine(archive, run.Name, "summary.json")) && !parse.GetValue(force);
+                    console.MarkupLine($"  {(done ? "[grey]skip[/]" : "[yellow]run [/]")} {Markup.Escape(run.Name)}  policy={run.Policy} "
+                        + Markup.Escape(string.Join(" ", run.Router.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={BenchRun.Format(kv.Value)}"))));
                 }
 
-                var results = BenchRunner.Run(parsed, archive, parse.GetValue(force), (k, total, r) =>
-                    console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                        $"[[{k}/{total}]] {Markup.Escape(r.Run.Name)}: {(r.Skipped ? "[grey]skipped (in checkpoint)[/]" : "[green]done[/]")} "
-                        + $"SLO {(r.Stats.SloAttainment ?? 0) * 100:0.0}%, {r.Stats.GpuSeconds ?? 0:0} GPU-s, ratio to oracle {r.OracleRatio:0.00}")), ct);
+                console.MarkupLine("[grey]dry run: nothing executed[/]");
+                return Task.FromResult(ExitCodes.Ok);
+            }
 
-                parse.InvocationConfiguration.Output.WriteLine(StatsTable.Render(
-                    results.Select(r => (r.Run.Name, r.Stats)).ToArray(),
-                    [
-                        ("ratio to oracle", results.Select(r => r.OracleRatio.ToString("0.00", CultureInfo.InvariantCulture)).ToArray()),
-                        ("scale events", results.Select(r => r.ScaleEvents.ToString(CultureInfo.InvariantCulture)).ToArray()),
-                    ]));
-                console.MarkupLine($"summary: [blue]{Markup.Escape(Path.Combine(archive, "summary.csv"))}[/]");
-                return Task.FromResult(0);
-            }
-            catch (Exception e) when (e is FormatException or ArgumentException or FileNotFoundException or InvalidDataException)
-            {
-                parse.InvocationConfiguration.Error.WriteLine("error: " + e.Message);
-                return Task.FromResult(2);
-            }
+            var results = BenchRunner.Run(parsed, archive, parse.GetValue(force), (k, total, r) =>
+                console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[[{k}/{total}]] {Markup.Escape(r.Run.Name)}: {(r.Skipped ? "[grey]skipped (in checkpoint)[/]" : "[green]done[/]")} "
+                    + $"SLO {(r.Stats.SloAttainment ?? 0) * 100:0.0}%, {r.Stats.GpuSeconds ?? 0:0} GPU-s, ratio to oracle {r.OracleRatio:0.00}")), ct);
+
+            parse.InvocationConfiguration.Output.WriteLine(StatsTable.Render(
+                results.Select(r => (r.Run.Name, r.Stats)).ToArray(),
+                [
+                    ("ratio to oracle", results.Select(r => r.OracleRatio.ToString("0.00", CultureInfo.InvariantCulture)).ToArray()),
+                    ("scale events", results.Select(r => r.ScaleEvents.ToString(CultureInfo.InvariantCulture)).ToArray()),
+                ]));
+            console.MarkupLine($"summary: [blue]{Markup.Escape(Path.Combine(archive, "summary.csv"))}[/]");
+            return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Tandem.Cli.CommandLine;
 using Tandem.Emulator;
-
 
 namespace Tandem.Cli.Commands;
 
@@ -40,7 +40,7 @@ internal static class ClusterCommand
 
         var up = new Command("up", "Start the emulator, write the kubeconfig, and serve until Ctrl-C.");
         foreach (var o in new Option[] { kubeconfig, gpus, nodes, port, address, engines }) up.Options.Add(o);
-        up.SetAction(async (parseResult, ct) =>
+        up.SetGuardedAction(async (parseResult, ct) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var options = BuildOptions(parseResult.GetValue(address)!, parseResult.GetValue(port), parseResult.GetValue(nodes), parseResult.GetValue(gpus));
@@ -48,19 +48,19 @@ internal static class ClusterCommand
             {
                 options.PodRuntime = new Tandem.Cli.Embedded.TandemPodRuntime();
             }
+            var kubeconfigPath = OutputPath.CheckCreatingFolder("--kubeconfig", parseResult.GetValue(kubeconfig)!);
             var started = Stopwatch.GetTimestamp();
             await using var cluster = await EmulatedCluster.StartAsync(options, ct);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            var path = cluster.WriteKubeconfig(parseResult.GetValue(kubeconfig)!);
+            var path = cluster.WriteKubeconfig(kubeconfigPath);
             await output.WriteLineAsync($"Kubernetes API emulator listening on {cluster.Url} (started in {elapsed.TotalMilliseconds:F0} ms)");
             await output.WriteLineAsync($"{options.Nodes} virtual node(s) with {options.GpusPerNode} nvidia.com/gpu each");
             await output.WriteLineAsync($"kubeconfig: {path}");
             await output.WriteLineAsync($"  export KUBECONFIG={path}");
             await output.WriteLineAsync("Press Ctrl-C to stop.");
-            try { await Task.Delay(Timeout.Infinite, ct); }
-            catch (OperationCanceledException) { }
+            await Serving.UntilCancelledAsync(ct);
             await output.WriteLineAsync("stopping");
-            return 0;
+            return ExitCodes.Ok;
         });
         return up;
     }

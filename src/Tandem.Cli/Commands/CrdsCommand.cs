@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tandem.Api.Schema;
+using Tandem.Cli.CommandLine;
 
 namespace Tandem.Cli.Commands;
 
@@ -14,14 +15,20 @@ internal static class CrdsCommand
             Required = true,
         };
         var command = new Command("crds", "Write Tandem's CustomResourceDefinitions, generated from the API types.") { output };
-        command.SetAction(parseResult =>
+        command.SetGuardedAction((parseResult, _) =>
         {
-            foreach (var path in CrdFiles.WriteTo(parseResult.GetValue(output)!.FullName))
+            var folder = parseResult.GetValue(output)!.FullName;
+            if (File.Exists(folder))
             {
-                Console.WriteLine(path);
+                throw new UsageException($"--out: {folder} is a file; give a directory.");
             }
 
-            return 0;
+            foreach (var path in CrdFiles.WriteTo(folder))
+            {
+                parseResult.InvocationConfiguration.Output.WriteLine(path);
+            }
+
+            return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }

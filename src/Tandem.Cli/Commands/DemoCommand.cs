@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tandem.Cli.CommandLine;
 using Tandem.Cli.Demo;
 using Tandem.Scaling.Workload;
 
@@ -15,41 +16,36 @@ internal static class DemoCommand
         var speed = new Option<double>("--speed") { Description = "Time compression: divides the trace's inter-arrival gaps (2 = twice as fast, twice the rate).", DefaultValueFactory = _ => defaults.Speed };
         var policy = new Option<string>("--policy") { Description = "Scaling policy of the deployment: bounds, slo or static.", DefaultValueFactory = _ => defaults.Policy };
         var json = new Option<string?>("--json") { Description = "Also write the stats as JSON to this file." };
-        var plot = new Option<string>("--plot") { Description = "Where to save the plot (PNG, or SVG by extension).", DefaultValueFactory = _ => defaults.PlotPath };
+        var plot = new Option<string>("--plot") { Description = "Where to save the plot: a .png or .svg file.", DefaultValueFactory = _ => defaults.PlotPath };
         speed.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--speed must be a positive number."); });
         policy.Validators.Add(r => { if (r.GetValueOrDefault<string>() is not ("bounds" or "slo" or "static")) r.AddError("--policy must be bounds, slo or static."); });
-        var command = new Command("demo", "Run Tandem end to end on this machine: API emulator, operator, mock engines and router, replaying a real trace with live progress; prints a summary and saves a plot. Exits non-zero if a request failed.")
+        var command = new Command("demo", "Run Tandem end to end on this machine: API emulator, operator, mock engines and router, replaying a real trace with live progress; prints a summary and saves a plot. Exits with 1 if a request failed.")
         {
             trace, window, speed, policy, json, plot,
         };
-        command.SetAction(async (parse, cancel) =>
+        command.SetGuardedAction(async (parse, cancel) =>
         {
-            var output = parse.InvocationConfiguration.Output;
+            var options = new DemoOptions
+            {
+                Trace = parse.GetValue(trace)!,
+                Window = parse.GetValue(window)!,
+                Speed = parse.GetValue(speed),
+                Policy = parse.GetValue(policy)!,
+                // Checked now, before the two-minute run, and written to the absolute paths the run reports.
+                JsonPath = parse.GetValue(json) is { } path ? OutputPath.Check("--json", path) : null,
+                PlotPath = OutputPath.Check("--plot", parse.GetValue(plot)!, OutputPath.PlotExtensions),
+            };
+            int failed;
             try
             {
-                var options = new DemoOptions
-                {
-                    Trace = parse.GetValue(trace)!,
-                    Window = parse.GetValue(window)!,
-                    Speed = parse.GetValue(speed),
-                    Policy = parse.GetValue(policy)!,
-                    JsonPath = parse.GetValue(json),
-                    PlotPath = parse.GetValue(plot)!,
-                };
-                var failed = await new DemoRun(options, output).RunAsync(cancel);
-                if (failed > 0)
-                {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"{failed} request(s) failed.");
-                    return 1;
-                }
-
-                return 0;
+                failed = await new DemoRun(options, parse.InvocationConfiguration.Output).RunAsync(cancel);
             }
-            catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException)
+            catch (TimeoutException error)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message);
-                return 2;
+                return await CliErrors.FailAsync(parse, error.Message, ExitCodes.Failed);
             }
+
+            return failed > 0 ? await CliErrors.FailAsync(parse, $"{failed} request(s) failed.", ExitCodes.Failed) : ExitCodes.Ok;
         });
         return command;
     }

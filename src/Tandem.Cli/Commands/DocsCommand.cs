@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tandem.Api.Docs;
+using Tandem.Cli.CommandLine;
 
 namespace Tandem.Cli.Commands;
 
@@ -13,23 +14,22 @@ internal static class DocsCommand
             Description = $"Markdown file to write (its folder is created if missing), e.g. {ApiReference.RepositoryPath}. Without it the reference goes to standard output.",
         };
         var command = new Command("docs", "Write the reference of every CRD field, generated from the same doc comments as the CRDs.") { output };
-        command.SetAction(parseResult =>
+        command.SetGuardedAction((parseResult, _) =>
         {
             if (parseResult.GetValue(output) is not { } file)
             {
                 parseResult.InvocationConfiguration.Output.Write(ApiReference.Render());
-                return 0;
+                return Task.FromResult(ExitCodes.Ok);
             }
 
             if (Directory.Exists(file.FullName))
             {
-                parseResult.InvocationConfiguration.Error.WriteLine($"--out: '{file.FullName}' is a directory; give a markdown file path such as {ApiReference.RepositoryPath}.");
-                return 2;
+                throw new UsageException($"--out: '{file.FullName}' is a directory; give a markdown file path such as {ApiReference.RepositoryPath}.");
             }
 
             ApiReference.WriteTo(file.FullName);
             parseResult.InvocationConfiguration.Output.WriteLine(file.FullName);
-            return 0;
+            return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }

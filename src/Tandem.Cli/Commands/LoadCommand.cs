@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Tandem.Engines.Load;
 using Tandem.Api.Schema;
+using Tandem.Cli.CommandLine;
 using Tandem.Scaling.Workload;
 
 namespace Tandem.Cli.Commands;
@@ -26,46 +27,37 @@ internal static class LoadCommand
         var sloTpot = new Option<double?>("--slo-tpot") { Description = "TPOT target in ms (with --slo-ttft)." };
         var model = new Option<string?>("--model") { Description = "The model field sent (vLLM needs its served model name)." };
         var json = new Option<string?>("--json") { Description = "Write the stats as JSON to this file." };
+        scale.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < double.PositiveInfinity)) r.AddError("--scale must be a positive number (2 doubles the request rate)."); });
         var command = new Command("load", "Replay a trace or a fixed request rate against an OpenAI-compatible endpoint and print the stats table.");
         foreach (var option in new Option[] { url, trace, window, scale, rate, requests, inputLen, outputLen, concurrency, duration, sloTtft, sloTpot, model, json })
         {
             command.Options.Add(option);
         }
 
-        command.SetAction(async (parse, cancel) =>
+        command.SetGuardedAction(async (parse, cancel) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            LoadPlan plan;
-            LoadOptions options;
-            SloTargets? slo;
-            try
+            var plan = Plan(parse, trace, window, scale, rate, requests, inputLen, outputLen);
+            var slo = Slo(parse.GetValue(sloTtft), parse.GetValue(sloTpot));
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
             {
-                plan = Plan(parse, trace, window, scale, rate, requests, inputLen, outputLen);
-                slo = Slo(parse.GetValue(sloTtft), parse.GetValue(sloTpot));
-                if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
-                {
-                    throw new ArgumentException($"--url: '{parse.GetValue(url)}' is not an http(s) URL.");
-                }
-
-                var slots = parse.GetValue(concurrency);
-                if (slots < 1)
-                {
-                    throw new ArgumentException($"--concurrency: must be >= 1 (got {slots}).");
-                }
-
-                options = new LoadOptions
-                {
-                    Url = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/"),
-                    Concurrency = slots,
-                    Duration = parse.GetValue(duration) is { } d ? ParseDuration(d) : null,
-                    Model = parse.GetValue(model),
-                };
+                throw new UsageException($"--url: '{parse.GetValue(url)}' is not an http(s) URL.");
             }
-            catch (Exception e) when (e is FormatException or ArgumentException or FileNotFoundException)
+
+            var slots = parse.GetValue(concurrency);
+            if (slots < 1)
             {
-                await error.WriteLineAsync(e.Message);
-                return 2;
+                throw new UsageException($"--concurrency: must be >= 1 (got {slots}).");
             }
+
+            var options = new LoadOptions
+            {
+                Url = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/"),
+                Concurrency = slots,
+                Duration = parse.GetValue(duration) is { } d ? ParseDuration(d) : null,
+                Model = parse.GetValue(model),
+            };
+            var jsonPath = parse.GetValue(json) is { } given ? OutputPath.Check("--json", given) : null;
 
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var outcomes = await new LoadGenerator(http).RunAsync(plan, options, cancel);
@@ -77,13 +69,16 @@ internal static class LoadCommand
                 await error.WriteLineAsync("failed request: " + failure);
             }
 
-            if (parse.GetValue(json) is { } path)
+            if (jsonPath is not null)
             {
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(stats, StatsTable.JsonOptions), cancel);
+                await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(stats, StatsTable.JsonOptions), cancel);
+                await output.WriteLineAsync($"json: {jsonPath}");
             }
 
-            // Exit non-zero when nothing got through: the endpoint is down or rejects everything.
-            return outcomes.Count > 0 && stats.FailedRequests == outcomes.Count ? 1 : 0;
+            // A failed run when nothing got through: the endpoint is down or rejects everything.
+            return outcomes.Count > 0 && stats.FailedRequests == outcomes.Count
+                ? await CliErrors.FailAsync(parse, $"all {outcomes.Count} request(s) failed.", ExitCodes.Failed)
+                : ExitCodes.Ok;
         });
         return command;
     }

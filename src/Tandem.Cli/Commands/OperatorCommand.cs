@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tandem.Cli.CommandLine;
 using Tandem.Operator.Hosting;
 
 namespace Tandem.Cli.Commands;
@@ -18,7 +19,7 @@ internal static class OperatorCommand
         {
             kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers,
         };
-        command.SetAction(async (parse, cancel) =>
+        command.SetGuardedAction(async (parse, cancel) =>
         {
             var config = new Dictionary<string, string?>
             {
@@ -28,8 +29,7 @@ internal static class OperatorCommand
             {
                 if (!file.Exists)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--kubeconfig: {file.FullName} does not exist.");
-                    return 2;
+                    throw new UsageException($"--kubeconfig: {file.FullName} does not exist.");
                 }
 
                 config["Runtime:Kubeconfig"] = file.FullName;
@@ -51,21 +51,12 @@ internal static class OperatorCommand
                 config["Runtime:Workers"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            string address;
-            try
-            {
-                address = parse.GetValue(metrics)!;
-                _ = OperatorHost.Url(address);
-            }
-            catch (FormatException error)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(error.Message);
-                return 2;
-            }
+            var address = parse.GetValue(metrics)!;
+            _ = OperatorHost.Url(address); // a bad address throws a FormatException naming --metrics-address
 
             await using var app = OperatorHost.Build(new OperatorHostSettings { MetricsAddress = address, Configuration = config });
             await app.RunAsync(cancel);
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Tandem.Cli.CommandLine;
 using Tandem.Scaling.Models;
 using Tandem.Scaling.Policies;
 using Tandem.Scaling.Simulation;
 using Tandem.Scaling.Workload;
-
 
 namespace Tandem.Cli.Commands;
 
@@ -25,61 +25,58 @@ internal static class SimCommand
         var json = new Option<string?>("--json") { Description = "Write the JSON report here." };
         var plot = new Option<string?>("--plot") { Description = "Write a plot of load and instances per role (.png or .svg)." };
 
+        scale.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < double.PositiveInfinity)) r.AddError("--scale must be a positive number (2 doubles the request rate)."); });
         var command = new Command("sim", "Simulate scaling policies side by side on a request trace (virtual time).");
         foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, delay, interval, json, plot })
         {
             command.Options.Add(option);
         }
 
-        command.SetAction(async (parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            try
+            var names = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Length == 0)
             {
-                var names = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                if (names.Length == 0)
-                {
-                    throw new ArgumentException("--policies: name at least one policy.");
-                }
-
-                Require(parse.GetValue(standby) >= 0, "--standby: must be >= 0.");
-                Require(parse.GetValue(delay) >= 0, "--scale-down-delay: must be >= 0.");
-                Require(parse.GetValue(interval) > 0, "--interval: must be > 0.");
-                var numbers = SeedModels.Get(parse.GetValue(model)!);
-                var options = new SimulationOptions
-                {
-                    Model = numbers,
-                    Interval = TimeSpan.FromSeconds(parse.GetValue(interval)),
-                    Bounds = new ScalingBounds
-                    {
-                        Features = ScalingFeatureNames.Parse(parse.GetValue(features)),
-                        Standby = new StandbySettings(parse.GetValue(standby), TimeSpan.FromSeconds(60)),
-                        ScaleDownDelay = TimeSpan.FromSeconds(parse.GetValue(delay)),
-                    },
-                };
-                var requests = TraceLoader.Load(parse.GetValue(trace)!, TraceWindow.Parse(parse.GetValue(window)), parse.GetValue(scale));
-                var comparison = PolicyComparison.Run(requests, names, options);
-
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{parse.GetValue(trace)} window {parse.GetValue(window) ?? "all"} scale {parse.GetValue(scale)}: {requests.Count} requests, model {numbers.Name}, oracle {comparison.OracleGpuSeconds:0.0} GPU-seconds"));
-                await output.WriteLineAsync(comparison.RenderTable());
-                if (parse.GetValue(json) is { } jsonPath)
-                {
-                    await File.WriteAllTextAsync(jsonPath, comparison.ToJson().ToJsonString(StatsTable.JsonOptions), ct);
-                }
-
-                if (parse.GetValue(plot) is { } plotPath)
-                {
-                    TimelinePlot.Save(comparison, plotPath);
-                }
-
-                return 0;
+                throw new UsageException("--policies: name at least one policy.");
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException)
+
+            Require(parse.GetValue(standby) >= 0, "--standby: must be >= 0.");
+            Require(parse.GetValue(delay) >= 0, "--scale-down-delay: must be >= 0.");
+            Require(parse.GetValue(interval) > 0, "--interval: must be > 0.");
+            var jsonPath = parse.GetValue(json) is { } jsonGiven ? OutputPath.Check("--json", jsonGiven) : null;
+            var plotPath = parse.GetValue(plot) is { } plotGiven ? OutputPath.Check("--plot", plotGiven, OutputPath.PlotExtensions) : null;
+            var numbers = SeedModels.Get(parse.GetValue(model)!);
+            var options = new SimulationOptions
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + e.Message);
-                return 2;
+                Model = numbers,
+                Interval = TimeSpan.FromSeconds(parse.GetValue(interval)),
+                Bounds = new ScalingBounds
+                {
+                    Features = ScalingFeatureNames.Parse(parse.GetValue(features)),
+                    Standby = new StandbySettings(parse.GetValue(standby), TimeSpan.FromSeconds(60)),
+                    ScaleDownDelay = TimeSpan.FromSeconds(parse.GetValue(delay)),
+                },
+            };
+            var requests = TraceLoader.Load(parse.GetValue(trace)!, TraceWindow.Parse(parse.GetValue(window)), parse.GetValue(scale));
+            var comparison = PolicyComparison.Run(requests, names, options);
+
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{parse.GetValue(trace)} window {parse.GetValue(window) ?? "all"} scale {parse.GetValue(scale)}: {requests.Count} requests, model {numbers.Name}, oracle {comparison.OracleGpuSeconds:0.0} GPU-seconds"));
+            await output.WriteLineAsync(comparison.RenderTable());
+            if (jsonPath is not null)
+            {
+                await File.WriteAllTextAsync(jsonPath, comparison.ToJson().ToJsonString(StatsTable.JsonOptions), ct);
+                await output.WriteLineAsync($"json: {jsonPath}");
             }
+
+            if (plotPath is not null)
+            {
+                TimelinePlot.Save(comparison, plotPath);
+                await output.WriteLineAsync($"plot: {plotPath}");
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -88,7 +85,7 @@ internal static class SimCommand
     {
         if (!ok)
         {
-            throw new ArgumentException(message);
+            throw new UsageException(message);
         }
     }
 }

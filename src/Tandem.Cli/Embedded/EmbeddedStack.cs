@@ -35,11 +35,15 @@ public sealed class EmbeddedStack : IAsyncDisposable
 {
     private WebApplication? _operator;
 
-    private EmbeddedStack(EmulatedCluster cluster, IKubernetes client, string kubeconfig)
+    // The temporary folder holding the kubeconfig when the caller gave no path; deleted on dispose.
+    private readonly string? _temporaryFolder;
+
+    private EmbeddedStack(EmulatedCluster cluster, IKubernetes client, string kubeconfig, string? temporaryFolder)
     {
         Cluster = cluster;
         Client = client;
         KubeconfigPath = kubeconfig;
+        _temporaryFolder = temporaryFolder;
     }
 
     public EmulatedCluster Cluster { get; }
@@ -57,8 +61,9 @@ public sealed class EmbeddedStack : IAsyncDisposable
             GpusPerNode = options.GpusPerNode,
             PodRuntime = new TandemPodRuntime(options.EngineSpeed),
         }, cancel).ConfigureAwait(false);
-        var kubeconfig = cluster.WriteKubeconfig(options.KubeconfigPath ?? Path.Combine(Directory.CreateTempSubdirectory("tandem-").FullName, "kubeconfig"));
-        var stack = new EmbeddedStack(cluster, new Kubernetes(cluster.ClientConfiguration), kubeconfig);
+        var temporary = options.KubeconfigPath is null ? Directory.CreateTempSubdirectory("tandem-").FullName : null;
+        var kubeconfig = cluster.WriteKubeconfig(options.KubeconfigPath ?? Path.Combine(temporary!, "kubeconfig"));
+        var stack = new EmbeddedStack(cluster, new Kubernetes(cluster.ClientConfiguration), kubeconfig, temporary);
         await stack.InstallCrdsAsync(cancel).ConfigureAwait(false);
         await stack.StartOperatorAsync(options.OperatorLogLevel, cancel).ConfigureAwait(false);
         return stack;
@@ -140,5 +145,9 @@ public sealed class EmbeddedStack : IAsyncDisposable
         await StopOperatorAsync().ConfigureAwait(false);
         Client.Dispose();
         await Cluster.DisposeAsync().ConfigureAwait(false);
+        if (_temporaryFolder is not null && Directory.Exists(_temporaryFolder))
+        {
+            Directory.Delete(_temporaryFolder, recursive: true);
+        }
     }
 }

@@ -1,11 +1,10 @@
-using System.Globalization;
+using System.CommandLine;
 using System.Text.RegularExpressions;
 using k8s.Models;
+using Tandem.Cli.CommandLine;
 using Tandem.Emulator;
-using Tandem.Engines;
 using Tandem.Engines.Mock;
 using Tandem.Engines.Router;
-using Tandem.Scaling.Lifecycle;
 
 namespace Tandem.Cli.Embedded;
 
@@ -37,30 +36,39 @@ public sealed partial class TandemPodRuntime(double engineSpeed = 1.0) : IPodRun
 
     private async Task<IAsyncDisposable> StartEngineAsync(string[] args, IReadOnlyDictionary<string, string> env, PodStartContext context, CancellationToken ct)
     {
-        var profile = Flag(args, "--profile") is { } named ? ModelProfileFile.Resolve(named) : ModelProfileFile.FromEnvironment(env.GetValueOrDefault);
-        var (_, listenPort) = ListenAddress.Parse(Flag(args, "--listen") ?? context.PodIP.ToString(), 8000);
-        return await MockEngineServer.StartAsync(new MockEngineOptions
+        var line = new EngineCommandLine();
+        var options = line.Read(Parse(line.Command, args, context), env.GetValueOrDefault);
+        return await MockEngineServer.StartAsync(options with
         {
+            // A kubelet runs the container in the pod's network namespace: it binds the pod IP whatever --listen says.
             Address = context.PodIP,
-            HttpPort = Flag(args, "--port") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : listenPort,
-            ControlPort = Flag(args, "--control-port") is { } control ? int.Parse(control, CultureInfo.InvariantCulture) : 9000,
-            Profile = engineSpeed == 1.0 ? profile : profile.Accelerated(engineSpeed),
-            Role = Flag(args, "--role") switch { "prefill" => InstanceRole.Prefill, "decode" => InstanceRole.Decode, _ => null },
-            Standby = args.Contains("--standby"),
-            ModelName = env.GetValueOrDefault("TANDEM_MODEL"),
+            Profile = engineSpeed == 1.0 ? options.Profile : options.Profile.Accelerated(engineSpeed),
         }, ct).ConfigureAwait(false);
     }
 
     private static async Task<IAsyncDisposable> StartRouterAsync(string[] args, PodStartContext context, CancellationToken ct)
     {
-        var (_, port) = ListenAddress.Parse(Flag(args, "--listen") ?? context.PodIP.ToString(), 11236);
-        return await RouterServer.StartAsync(new RouterOptions
+        var line = new RouterCommandLine();
+        var options = line.Read(Parse(line.Command, args, context));
+        return await RouterServer.StartAsync(options with { Address = context.PodIP }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The container args after the command name, parsed as <c>tandem</c> would; a pod without <c>--listen</c>
+    /// listens on its pod IP. A command line <c>tandem</c> would refuse fails the pod's start with the same message.
+    /// </summary>
+    private static ParseResult Parse(Command command, string[] args, PodStartContext context)
+    {
+        string[] rest = args.Skip(1).Any(a => a == "--listen" || a.StartsWith("--listen=", StringComparison.Ordinal))
+            ? args[1..]
+            : [.. args[1..], "--listen", context.PodIP.ToString()];
+        var parse = command.Parse(rest);
+        if (parse.Errors.Count > 0)
         {
-            Address = context.PodIP,
-            HttpPort = port,
-            ControlPort = Flag(args, "--control-port") is { } control ? int.Parse(control, CultureInfo.InvariantCulture) : 11237,
-            Policy = Flag(args, "--policy") is { } policy ? SelectionPolicies.Parse(policy) : SelectionPolicy.LeastLoaded,
-        }, ct).ConfigureAwait(false);
+            throw new FormatException($"pod {context.Namespace}/{context.Name}: '{string.Join(' ', args)}': {string.Join("; ", parse.Errors.Select(e => e.Message))}");
+        }
+
+        return parse;
     }
 
     private static Dictionary<string, string> Environment(V1Container container, PodStartContext context)
@@ -91,19 +99,6 @@ public sealed partial class TandemPodRuntime(double engineSpeed = 1.0) : IPodRun
     /// <summary>Kubernetes' $(VAR) expansion: known variables are replaced, $$ escapes, unknown references stay as written.</summary>
     public static string Expand(string text, IReadOnlyDictionary<string, string> env) =>
         Reference().Replace(text, m => m.Value == "$$" ? "$" : env.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
-
-    private static string? Flag(string[] args, string name)
-    {
-        for (var i = 0; i < args.Length - 1; i++)
-        {
-            if (args[i] == name)
-            {
-                return args[i + 1];
-            }
-        }
-
-        return args.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
-    }
 
     [GeneratedRegex(@"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
     private static partial Regex Reference();

@@ -1,4 +1,5 @@
 using System.Net;
+using Tandem.Api.V1Alpha1;
 using Tandem.Scaling.Lifecycle;
 
 namespace Tandem.Engines.Mock;
@@ -10,10 +11,10 @@ public sealed record MockEngineOptions
     public IPAddress Address { get; init; } = IPAddress.Loopback;
 
     /// <summary>OpenAI HTTP/1.1 port (<c>/v1/completions</c>, <c>/metrics</c>, <c>/health</c>); 0 picks a free one.</summary>
-    public int HttpPort { get; init; } = 8000;
+    public int HttpPort { get; init; } = DefaultPorts.EngineHttp;
 
     /// <summary>EngineControl gRPC port (h2c); 0 picks a free one.</summary>
-    public int ControlPort { get; init; } = 9000;
+    public int ControlPort { get; init; } = DefaultPorts.EngineControl;
 
     public MockEngineProfile Profile { get; init; } = MockEngineProfile.Seeds["llama3-8b"];
 

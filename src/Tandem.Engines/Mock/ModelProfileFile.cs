@@ -1,5 +1,6 @@
 using k8s;
 using Tandem.Api.Schema;
+using Tandem.Api.Serialization;
 using Tandem.Api.V1Alpha1;
 
 namespace Tandem.Engines.Mock;
@@ -16,8 +17,13 @@ public static class ModelProfileFile
 
     public static MockEngineProfile Load(string path) => Parse(File.ReadAllText(path), path);
 
+    /// <summary>
+    /// The ModelProfile in <paramref name="yaml"/>; a multi-document file (a ModelProfile and the InferenceDeployment
+    /// that uses it, as examples/chat.yaml) gives its one ModelProfile document.
+    /// </summary>
     public static MockEngineProfile Parse(string yaml, string source)
     {
+        yaml = ModelProfileDocument(yaml, source);
         ModelProfile model;
         try
         {
@@ -43,11 +49,39 @@ public static class ModelProfileFile
         return FromModelProfile(model);
     }
 
+    private static string ModelProfileDocument(string yaml, string source)
+    {
+        IReadOnlyList<System.Text.Json.Nodes.JsonNode> documents;
+        try
+        {
+            documents = YamlJson.ParseAll(yaml);
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            // Not valid YAML: the single-document parse below quotes the line it stopped at.
+            return yaml;
+        }
+
+        if (documents.Count <= 1)
+        {
+            return yaml;
+        }
+
+        string? Kind(System.Text.Json.Nodes.JsonNode d) => d is System.Text.Json.Nodes.JsonObject o && o["kind"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var k) ? k : null;
+        var profiles = documents.Where(d => Kind(d) == ModelProfile.KubeKind).ToArray();
+        return profiles.Length switch
+        {
+            1 => YamlJson.Write(profiles[0]),
+            0 => throw new FormatException($"ModelProfile '{source}': none of its {documents.Count} documents is a {ModelProfile.KubeKind} (kinds: {string.Join(", ", documents.Select(d => Kind(d) ?? "none"))})."),
+            _ => throw new FormatException($"ModelProfile '{source}': {profiles.Length} {ModelProfile.KubeKind} documents ({string.Join(", ", profiles.Select(p => p["metadata"]?["name"]?.ToString() ?? "unnamed"))}); give a file with one."),
+        };
+    }
+
     /// <summary>Environment variable with the ModelProfile spec as JSON, set on engine pods by the operator.</summary>
-    public const string ProfileVariable = "TANDEM_MODEL_PROFILE";
+    public const string ProfileVariable = PodEnvironment.ModelProfile;
 
     /// <summary>Environment variable with the ModelProfile's name, set on engine pods by the operator.</summary>
-    public const string ModelVariable = "TANDEM_MODEL";
+    public const string ModelVariable = PodEnvironment.Model;
 
     /// <summary>
     /// The profile of an engine pod from its environment (<see cref="ProfileVariable"/> holds the spec JSON); a pod

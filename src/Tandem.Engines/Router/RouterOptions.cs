@@ -1,4 +1,5 @@
 using System.Net;
+using Tandem.Api.V1Alpha1;
 
 namespace Tandem.Engines.Router;
 
@@ -8,10 +9,10 @@ public sealed record RouterOptions
     public IPAddress Address { get; init; } = IPAddress.Loopback;
 
     /// <summary>OpenAI HTTP/1.1 port; 0 picks a free one.</summary>
-    public int HttpPort { get; init; } = 11236;
+    public int HttpPort { get; init; } = DefaultPorts.RouterHttp;
 
     /// <summary>RouterControl gRPC port (h2c); 0 picks a free one.</summary>
-    public int ControlPort { get; init; } = 11237;
+    public int ControlPort { get; init; } = DefaultPorts.RouterControl;
 
     public SelectionPolicy Policy { get; init; } = SelectionPolicy.RoundRobin;
 

@@ -77,6 +77,11 @@ public sealed class AutoscalerService(
             {
                 await scaler.TickAsync(deployment, profile!, state, now, cancel).ConfigureAwait(false);
             }
+            catch (k8s.Autorest.HttpOperationException error) when (error.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // The deployment (or a child) was deleted during the tick: a race, not a failure; the next tick sees it gone.
+                logger.LogDebug("{Kind}/{Namespace}/{Name}: gone during the autoscaler tick ({Reason})", InferenceDeployment.KubeKind, ns, deployment.Metadata.Name, error.Message);
+            }
             catch (Exception error) when (error is not OperationCanceledException || !cancel.IsCancellationRequested)
             {
                 logger.LogError(error, "{Kind}/{Namespace}/{Name}: autoscaler tick failed", InferenceDeployment.KubeKind, ns, deployment.Metadata.Name);

@@ -56,8 +56,8 @@ public static class ChildResources
                                 Name = "router",
                                 Image = router.Image,
                                 // The router takes one instance-choice policy today; it applies the prefill choice to both roles.
-                                Args = ["router", "--listen", "$(POD_IP):" + port, "--control-port", controlPort, "--policy", Choice(router.InstanceChoice.Prefill)],
-                                Env = [new V1EnvVar { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } }],
+                                Args = ["router", "--listen", $"$({PodEnvironment.PodIp}):" + port, "--control-port", controlPort, "--policy", Choice(router.InstanceChoice.Prefill)],
+                                Env = [new V1EnvVar { Name = PodEnvironment.PodIp, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } }],
                                 Ports =
                                 [
                                     new V1ContainerPort { Name = "http", ContainerPort = router.Port },

@@ -12,10 +12,10 @@ namespace Tandem.Operator.Instances;
 public static class EnginePodBuilder
 {
     /// <summary>Environment variable holding the ModelProfile spec as JSON, which the engine reads at start.</summary>
-    public const string ProfileVariable = "TANDEM_MODEL_PROFILE";
+    public const string ProfileVariable = PodEnvironment.ModelProfile;
 
     /// <summary>Environment variable listing the deployment's features, comma-separated.</summary>
-    public const string FeaturesVariable = "TANDEM_FEATURES";
+    public const string FeaturesVariable = PodEnvironment.Features;
 
     /// <summary>The engine pod <paramref name="name"/> of <paramref name="deployment"/>.</summary>
     public static V1Pod Build(InferenceDeployment deployment, ModelProfile profile, string name)
@@ -97,7 +97,7 @@ public static class EnginePodBuilder
         var args = new List<string>();
         if (engine.Command is null && engine.Image == Defaults.Image)
         {
-            args.AddRange(["engine", "--listen", "$(POD_IP)", "--port", engine.Ports.Serving.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            args.AddRange(["engine", "--listen", $"$({PodEnvironment.PodIp})", "--port", engine.Ports.Serving.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--control-port", engine.Ports.Control.ToString(System.Globalization.CultureInfo.InvariantCulture), "--standby"]);
         }
 
@@ -110,10 +110,10 @@ public static class EnginePodBuilder
         var features = string.Join(',', (deployment.Spec.Features ?? []).Select(f => KubernetesJson.Serialize(f).Trim('"')));
         var env = new List<V1EnvVar>
         {
-            new() { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } },
+            new() { Name = PodEnvironment.PodIp, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } },
             new() { Name = ProfileVariable, Value = KubernetesJson.Serialize(profile.Spec) },
             new() { Name = FeaturesVariable, Value = features },
-            new() { Name = "TANDEM_MODEL", Value = profile.Metadata.Name },
+            new() { Name = PodEnvironment.Model, Value = profile.Metadata.Name },
         };
         env.AddRange((deployment.Spec.Engine.Env ?? []).Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }));
         return env;

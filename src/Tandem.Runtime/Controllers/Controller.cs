@@ -138,6 +138,12 @@ public sealed class Controller
                 // Optimistic-lock conflicts are routine: the cache was stale; the retry reads the newer object.
                 _logger.LogDebug("Reconcile {Controller} {Request}: conflict, requeueing", Name, request);
             }
+            else if (e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound })
+            {
+                // The object (or a child it wrote to) was deleted while the reconcile ran: a race, not a failure;
+                // the retry reads the cache again and finds it gone.
+                _logger.LogDebug("Reconcile {Controller} {Request}: object gone mid-reconcile ({Reason}), requeueing", Name, request, e.Message);
+            }
             else
             {
                 _logger.LogError(e, "Reconcile {Controller} {Request} failed; retry {Retry} with backoff", Name, request, Queue.NumRequeues(request));

@@ -17,6 +17,9 @@ namespace Tandem.Runtime.Informers;
 public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private static readonly ExponentialBackoff ErrorBackoff = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
+
+    // How often to look again for a kind the API server does not serve yet (its CRD not installed).
+    private static readonly TimeSpan NotServedPoll = TimeSpan.FromSeconds(1);
     private readonly IResourceClient<T> _client;
     private readonly InformerSettings _settings;
     private readonly TimeProvider _time;
@@ -67,6 +70,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         string? resourceVersion = null;
         var failures = 0;
         var synced = false;
+        var waitingForKind = false;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -74,6 +78,12 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                 if (resourceVersion is null)
                 {
                     resourceVersion = await RelistAsync(ns, ct).ConfigureAwait(false);
+                    if (waitingForKind)
+                    {
+                        waitingForKind = false;
+                        _logger.LogInformation("{Resource} is served now; watching it", Resource);
+                    }
+
                     if (!synced)
                     {
                         synced = true;
@@ -94,6 +104,25 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (resourceVersion is null && e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // Started before its CRDs were applied: wait quietly (not ready until listed), say so once, and
+                // look again every second so the operator is ready soon after `kubectl apply -f crds/`.
+                if (!waitingForKind)
+                {
+                    waitingForKind = true;
+                    _logger.LogInformation("{Resource} is not served by the API server yet (is its CustomResourceDefinition installed?); waiting for it", Resource);
+                }
+
+                try
+                {
+                    await Task.Delay(NotServedPoll, _time, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
             catch (ResourceExpiredException e)
             {

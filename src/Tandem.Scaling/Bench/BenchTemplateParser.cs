@@ -27,7 +27,7 @@ public static class BenchTemplateParser
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"TEMPLATE: no file '{path}'.", path);
+            throw new FileNotFoundException($"TEMPLATE: no file '{path}' (looked for {Path.GetFullPath(path)}).", path);
         }
 
         return Parse(File.ReadAllText(path), path);

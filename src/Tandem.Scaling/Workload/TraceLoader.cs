@@ -59,8 +59,9 @@ public static class TraceLoader
 
     private static TextReader Open(string trace)
     {
-        var stream = typeof(TraceLoader).Assembly.GetManifestResourceStream(ResourcePrefix + trace + ".csv");
-        if (stream is not null)
+        // Shipped names match whatever the case, as users type them.
+        var shipped = EmbeddedNames.FirstOrDefault(n => string.Equals(n, trace, StringComparison.OrdinalIgnoreCase));
+        if (shipped is not null && typeof(TraceLoader).Assembly.GetManifestResourceStream(ResourcePrefix + shipped + ".csv") is { } stream)
         {
             return new StreamReader(stream);
         }
@@ -68,7 +69,7 @@ public static class TraceLoader
         if (!File.Exists(trace))
         {
             throw new FileNotFoundException(
-                $"--trace: '{trace}' is neither a file nor a shipped trace ({string.Join(", ", EmbeddedNames)}).", trace);
+                $"--trace: '{trace}' is neither a file (looked for {Path.GetFullPath(trace)}) nor a shipped trace ({string.Join(", ", EmbeddedNames)}).", trace);
         }
 
         return new StreamReader(trace);

@@ -73,6 +73,28 @@ public sealed class ModelProfileFileTests
     }
 
     [Fact]
+    public void A_multi_document_file_gives_its_ModelProfile_document()
+    {
+        // examples/chat.yaml, as the README applies it: a ModelProfile, then the InferenceDeployment that uses it.
+        var chat = Path.Combine(AppContext.BaseDirectory, "../../../../../examples/chat.yaml");
+
+        var profile = ModelProfileFile.Resolve(chat);
+
+        Assert.Equal("llama3-8b", profile.Name);
+        Assert.Equal(30000, profile.KvCacheBlocks);
+        Assert.Equal(12000, profile.PrefillTokensPerSecond);
+    }
+
+    [Fact]
+    public void A_multi_document_file_without_a_ModelProfile_is_refused_naming_the_kinds_it_has()
+    {
+        var error = Assert.Throws<FormatException>(() => ModelProfileFile.Parse("kind: Service\n---\nkind: InferenceDeployment\n", "two.yaml"));
+
+        Assert.Contains("two.yaml", error.Message);
+        Assert.Contains("Service, InferenceDeployment", error.Message);
+    }
+
+    [Fact]
     public void Pod_environment_spec_json_as_the_operator_writes_it_gives_the_seed_profile()
     {
         var examples = Path.Combine(AppContext.BaseDirectory, "../../../../../examples/models");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Tandem.Engines.Load;
 using Tandem.Engines.Mock;
 using Tandem.Engines.OpenAi;
@@ -79,15 +80,21 @@ public sealed class VllmMetricsAdapterTests
     [Fact]
     public async Task Adapter_reads_the_mock_engines_metrics_while_a_request_runs_and_after_it()
     {
+        // The engine runs on a fake clock: the request cannot finish between "it holds KV blocks" and the scrape,
+        // however slow the machine (on the wall clock a 200 ms decode sometimes ended before the scrape arrived).
+        var clock = new FakeTimeProvider();
         var slow = TestProfiles.Fast with { DecodeStepMillis = 5 };
-        await using var engine = await MockEngineServer.StartAsync(TestProfiles.Engine(profile: slow));
+        await using var engine = await MockEngineServer.StartAsync(TestProfiles.Engine(profile: slow, time: clock));
         using var http = new HttpClient();
         var adapter = new VllmMetricsAdapter(http);
-        var clock = Stopwatch.StartNew();
-        var request = new StreamingCompletionClient(http).StreamAsync(engine.HttpUri, PromptTokens.Build(640), 40, () => clock.Elapsed.TotalSeconds);
-        await Eventually.TrueAsync(() => engine.Engine.Status().UsedKvBlocks > 0, "the request holds KV blocks");
+        var wall = Stopwatch.StartNew();
+        var request = new StreamingCompletionClient(http).StreamAsync(engine.HttpUri, PromptTokens.Build(640), 40, () => wall.Elapsed.TotalSeconds);
+        await Eventually.TrueAsync(() => engine.Engine.Status().RunningRequests == 1, "the request is admitted");
+        // Each poll moves the engine clock one step; decode stops at its next step until the clock moves again.
+        await Eventually.TrueAsync(() => Advance(clock, TimeSpan.FromMilliseconds(1)) && engine.Engine.Status().UsedKvBlocks > 0, "the request holds KV blocks");
 
         var during = await adapter.ScrapeAsync(engine.HttpAddress);
+        await Eventually.TrueAsync(() => Advance(clock, TimeSpan.FromMilliseconds(5)) && request.IsCompleted, "the request completes");
         Assert.True((await request).Ok);
         // A fresh adapter has no previous scrape, so its latency means cover the whole run.
         var after = await new VllmMetricsAdapter(http).ScrapeAsync(engine.HttpAddress);
@@ -99,5 +106,11 @@ public sealed class VllmMetricsAdapterTests
         Assert.NotNull(after.MeanTtft);
         Assert.NotNull(after.MeanTpot);
         Assert.True(after.MeanTpot!.Value > TimeSpan.Zero);
+    }
+
+    private static bool Advance(FakeTimeProvider clock, TimeSpan step)
+    {
+        clock.Advance(step);
+        return true;
     }
 }

@@ -116,6 +116,29 @@ public sealed class ControllerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_object_deleted_mid_reconcile_is_retried_without_an_error_log()
+    {
+        var logger = new RecordingLogger<Controller>();
+        var first = true;
+        var controller = new Controller("test", (_, _) =>
+        {
+            _calls.Enqueue(Key);
+            if (!first) return Task.FromResult(ReconcileResult.Done);
+            first = false;
+            throw FakeResourceClient<k8s.Models.V1Pod>.Error(HttpStatusCode.NotFound);
+        }, new ControllerSettings(1, TimeSpan.FromSeconds(30)), _time, logger, _metrics);
+        _run = controller.RunAsync(_stop.Token);
+        controller.Enqueue(Key);
+
+        await Eventually.TrueAsync(() => Total("error") == 1, "the NotFound race");
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        await Eventually.TrueAsync(() => Total("success") == 1, "the retry");
+
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(logger.Entries, e => e.Message.Contains("object gone mid-reconcile", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_same_key_never_runs_on_two_workers_at_once()
     {
         var running = 0;

@@ -20,9 +20,9 @@ public sealed class InformerTests : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
 
-    private Informer<V1Pod> Start(IReadOnlyList<string>? namespaces = null, TimeSpan? resync = null)
+    private Informer<V1Pod> Start(IReadOnlyList<string>? namespaces = null, TimeSpan? resync = null, Microsoft.Extensions.Logging.ILogger<Informer<V1Pod>>? logger = null)
     {
-        var informer = new Informer<V1Pod>(_client, new InformerSettings(namespaces ?? [], resync ?? TimeSpan.Zero), _time, NullLogger<Informer<V1Pod>>.Instance, _metrics);
+        var informer = new Informer<V1Pod>(_client, new InformerSettings(namespaces ?? [], resync ?? TimeSpan.Zero), _time, logger ?? NullLogger<Informer<V1Pod>>.Instance, _metrics);
         informer.AddHandler(_handler);
         _run = Task.Run(() => informer.RunAsync(_stop.Token));
         return informer;
@@ -62,6 +62,33 @@ public sealed class InformerTests : IAsyncDisposable
         await Eventually.TrueAsync(() => informer.Cache.Count == 3, "the watched add reaches the cache");
         Assert.Equal("10", _client.WatchCalls[0].ResourceVersion);
         Assert.Equal(["add a/p1", "add a/p2", "add a/p3"], _handler.Seen);
+    }
+
+    [Fact]
+    public async Task A_kind_not_served_yet_is_awaited_quietly_said_once_and_listed_when_its_crd_appears()
+    {
+        var logger = new RecordingLogger<Informer<V1Pod>>();
+        for (var i = 0; i < 3; i++)
+        {
+            _client.Lists.Enqueue(() => throw FakeResourceClient<V1Pod>.Error(System.Net.HttpStatusCode.NotFound));
+        }
+
+        _client.Lists.Enqueue(() => List("10", Objects.Pod("a", "p1", rv: "5")));
+        _client.Watches.Enqueue(ct => Stream([], ct: ct).Concat(ct));
+
+        var informer = Start(logger: logger);
+        await Eventually.TrueAsync(() => _client.ListCalls >= 1, "the first list");
+        var syncedBeforeTheKindExisted = informer.HasSynced;
+        // The informer looks again on the clock; each poll moves it on until the fourth list succeeds.
+        await Eventually.TrueAsync(() => { _time.Advance(TimeSpan.FromMilliseconds(250)); return informer.HasSynced; }, "the list once the kind is served");
+
+        Assert.False(syncedBeforeTheKindExisted);
+        Assert.Equal(4, _client.ListCalls);
+        Assert.Equal(["add a/p1"], _handler.Seen);
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning || e.Error is not null);
+        Assert.Single(logger.Entries, e => e.Message.Contains("not served by the API server yet", StringComparison.Ordinal));
+        Assert.Single(logger.Entries, e => e.Message.Contains("is served now", StringComparison.Ordinal));
+        Assert.Equal(0, _metrics.WatchRestarts.WithLabels("Pod.v1", "error").Value);
     }
 
     [Fact]
