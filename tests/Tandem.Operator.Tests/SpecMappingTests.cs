@@ -38,11 +38,11 @@ public class SpecMappingTests
     }
 
     [Fact]
-    public void Mutate_is_dropped_for_the_vllm_adapter_which_cannot_change_roles()
+    public void Mutate_stays_on_for_the_vllm_adapter_which_changes_roles_by_router_membership()
     {
         var deployment = TestObjects.Deployment(edit: s => s.Engine.Adapter = EngineAdapter.Vllm);
 
-        Assert.False(SpecMapping.ToBounds(deployment.Spec).Features.HasFlag(ScalingFeatures.Mutate));
+        Assert.True(SpecMapping.ToBounds(deployment.Spec).Features.HasFlag(ScalingFeatures.Mutate));
     }
 
     [Fact]

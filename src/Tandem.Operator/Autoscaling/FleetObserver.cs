@@ -31,7 +31,7 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
         {
             var ip = pod.Status?.PodIP;
             var running = ip is not null && pod.Status?.Phase == "Running";
-            var control = running ? Address(ip!, engine.Ports.Control) : null;
+            var control = running ? Address(ip!, EngineImage.ControlPort(engine)) : null;
             var serving = running ? Address(ip!, engine.Ports.Serving) : null;
             var observation = control is null ? null : fleet.Engine(control);
             var scheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled")?.Status != "False";

@@ -90,7 +90,7 @@ public static class SpecMapping
     private static ScalingFeatures ToFeatures(InferenceDeploymentSpec spec)
     {
         var features = ScalingFeatures.None;
-        if (spec.Has(Feature.Mutate) && spec.Engine.Adapter == EngineAdapter.Native)
+        if (spec.Has(Feature.Mutate))
         {
             features |= ScalingFeatures.Mutate;
         }

@@ -28,6 +28,7 @@ public class MutateEndToEndTests
         spec:
           model: tiny
           features: [mutate]
+          engine: {adapter: mock}
           scaling:
             interval: 200ms
             prefill: {min: 1, max: 3, utilization: {lower: 0.05, upper: 0.3}}
