@@ -95,7 +95,8 @@ public static class SpecMapping
             features |= ScalingFeatures.Mutate;
         }
 
-        if (spec.Has(Feature.FastLoad))
+        // vLLM cannot load weights from a peer: fast-load falls back to the next tier (wake from sleep, or a new pod).
+        if (spec.Has(Feature.FastLoad) && spec.Engine.Adapter != EngineAdapter.Vllm)
         {
             features |= ScalingFeatures.FastLoad;
         }
