@@ -142,6 +142,12 @@ public static class VllmServeCommand
         }
     }
 
+    /// <summary>What a deployment asked for that vLLM cannot do and that falls back to another tier (for the AbleToScale condition); null when nothing does.</summary>
+    public static string? Fallbacks(InferenceDeploymentSpec spec) =>
+        spec.Engine.Adapter == EngineAdapter.Vllm && spec.Has(Feature.FastLoad)
+            ? "fast-load has no vLLM equivalent (vLLM cannot load weights from a peer): new instances wake from sleep or start a pod instead"
+            : null;
+
     /// <summary>The model argument vLLM takes for a profile URI: a Hugging Face repo id, a path, or an object-store URI.</summary>
     public static string ModelReference(string uri) =>
         uri.StartsWith("hf://", StringComparison.Ordinal) ? uri["hf://".Length..] : uri;

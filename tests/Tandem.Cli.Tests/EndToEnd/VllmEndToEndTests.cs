@@ -23,7 +23,7 @@ public class VllmEndToEndTests
           name: chat
         spec:
           model: tiny
-          features: [mutate, host-cache]
+          features: [mutate, fast-load, host-cache]
           engine:
             adapter: vllm
             kvTransfer: {granularity: request}
@@ -52,6 +52,10 @@ public class VllmEndToEndTests
         Assert.Contains("""{"kv_connector":"NixlConnector","kv_role":"kv_both"}""", container.Args);
         Assert.Contains("--enable-sleep-mode", container.Args);
         Assert.Contains(container.Env, e => e.Name == "VLLM_SERVER_DEV_MODE" && e.Value == "1");
+
+        // fast-load has no vLLM equivalent: the condition says so, and scale-ups fall back to waking from sleep.
+        var ableToScale = await fixture.KubectlAsync("get", "infd", "chat", "-o", "jsonpath={.status.conditions[?(@.type==\"AbleToScale\")].message}");
+        Assert.Contains("fast-load has no vLLM equivalent", ableToScale);
 
         var router = (await fixture.Stack.RouterUrlAsync("chat"))!;
         IReadOnlyList<RequestOutcome> outcomes;
@@ -87,5 +91,11 @@ public class VllmEndToEndTests
         {
             Assert.Contains(reason, events);
         }
+
+        var notes = await fixture.KubectlAsync("get", "events.events.k8s.io", "-o", "custom-columns=NOTE:.note", "--no-headers");
+        // A standby (asleep) instance was woken on the spike, from host memory, never from a peer.
+        Assert.Contains("Activating standby instance", notes);
+        Assert.Contains("Kind = HostCache", notes);
+        Assert.DoesNotContain("Kind = Peer", notes);
     }
 }
