@@ -57,6 +57,10 @@ public class VllmEndToEndTests
         var ableToScale = await fixture.KubectlAsync("get", "infd", "chat", "-o", "jsonpath={.status.conditions[?(@.type==\"AbleToScale\")].message}");
         Assert.Contains("fast-load has no vLLM equivalent", ableToScale);
 
+        // At rest: 1+1 routed and the standby buffer's pod asleep (warm for scaleDownDelay, then sleep level 1).
+        await Eventually.HoldsAsync(() => FleetSampler.SampleAsync(fixture, "chat"),
+            s => s.ActivePrefill == 1 && s.ActiveDecode == 1 && s.Standby == 1 && s.Pods == 3, Deadline, "1+1 active and one sleeping standby pod");
+
         var router = (await fixture.Stack.RouterUrlAsync("chat"))!;
         IReadOnlyList<RequestOutcome> outcomes;
         IReadOnlyList<FleetSample> during;
@@ -95,7 +99,7 @@ public class VllmEndToEndTests
         var notes = await fixture.KubectlAsync("get", "events.events.k8s.io", "-o", "custom-columns=NOTE:.note", "--no-headers");
         // A standby (asleep) instance was woken on the spike, from host memory, never from a peer.
         Assert.Contains("Activating standby instance", notes);
-        Assert.Contains("Kind = HostCache", notes);
-        Assert.DoesNotContain("Kind = Peer", notes);
+        Assert.Contains("(weights from host-cache)", notes);
+        Assert.DoesNotContain("(weights from peer(", notes);
     }
 }
