@@ -132,14 +132,27 @@ public class ValidationRuleTests
     }
 
     [Fact]
-    public void Mutate_with_the_vllm_adapter_is_refused_in_plain_words()
+    public void Native_adapter_without_an_image_is_refused_in_plain_words()
     {
-        var manifest = Manifests.Yaml(Valid + "\n  features: [mutate]\n  engine: {adapter: vllm}\n");
+        var manifest = Manifests.Yaml(Valid + "\n  engine: {adapter: native}\n");
 
         var error = Assert.Single(Manifests.AdmitLikeApiServer(manifest));
 
-        Assert.Equal("spec", error.Path);
-        Assert.Contains("feature mutate needs engine.adapter native", error.Message);
+        Assert.Equal("spec.engine", error.Path);
+        Assert.Contains("adapter native needs an image", error.Message);
+    }
+
+    [Fact]
+    public void Template_labels_under_tandems_prefix_are_refused_naming_the_label()
+    {
+        var manifest = Manifests.Yaml(Valid + "\n  engine:\n    template:\n      metadata:\n        labels: {team: a, serving.tandem.dev/role: decode}\n");
+
+        var error = Assert.Single(Manifests.AdmitLikeApiServer(manifest));
+
+        Assert.Equal("spec.engine.template.metadata", error.Path);
+        Assert.Contains("serving.tandem.dev/role", error.Message);
+        var typed = Assert.Single(ApiValidator.Validate(KubernetesJson.Deserialize<InferenceDeployment>(manifest.ToJsonString())));
+        Assert.Equal("spec.engine.template.metadata", typed.Path);
     }
 
     [Fact]
@@ -169,8 +182,9 @@ public class ValidationRuleTests
             .Select(r => r.Id)
             .ToHashSet();
         var tested = BrokenSpecs.Select(row => (string)row[2]).ToHashSet();
-        tested.Add(ValidationRules.ById[ValidationRules.MutateNeedsNativeAdapter].Cel);
         tested.UnionWith(BrokenShapes.Select(row => (string)row[2]));
+        tested.Add(ValidationRules.ById[ValidationRules.NativeNeedsImage].Cel);
+        tested.Add(ValidationRules.ById[ValidationRules.TemplateLabelsNotTandem].Cel);
 
         Assert.Equal(ValidationRules.ById.Keys.Order(), used.Order());
         Assert.All(ValidationRules.ById.Values, rule => Assert.Contains(rule.Cel, tested));

@@ -38,11 +38,15 @@ public class SpecMappingTests
     }
 
     [Fact]
-    public void Mutate_is_dropped_for_the_vllm_adapter_which_cannot_change_roles()
+    public void On_vllm_mutate_stays_on_as_a_membership_change_and_fast_load_falls_back_to_the_next_tier()
     {
         var deployment = TestObjects.Deployment(edit: s => s.Engine.Adapter = EngineAdapter.Vllm);
 
-        Assert.False(SpecMapping.ToBounds(deployment.Spec).Features.HasFlag(ScalingFeatures.Mutate));
+        var features = SpecMapping.ToBounds(deployment.Spec).Features;
+
+        Assert.True(features.HasFlag(ScalingFeatures.Mutate));
+        Assert.False(features.HasFlag(ScalingFeatures.FastLoad));
+        Assert.True(SpecMapping.ToBounds(TestObjects.Deployment().Spec).Features.HasFlag(ScalingFeatures.FastLoad));
     }
 
     [Fact]

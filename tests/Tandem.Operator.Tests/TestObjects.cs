@@ -27,6 +27,8 @@ internal static class TestObjects
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Uid = "infd-uid", Generation = 3 },
             Spec = new InferenceDeploymentSpec { Model = "llama3-8b", Features = [Feature.Mutate, Feature.FastLoad] },
         };
+        // The mock engine, named explicitly as every emulator deployment must; vLLM tests set the adapter back.
+        deployment.Spec.Engine.Adapter = EngineAdapter.Mock;
         edit?.Invoke(deployment.Spec);
         return KubernetesJson.Deserialize<InferenceDeployment>(KubernetesJson.Serialize(deployment));
     }

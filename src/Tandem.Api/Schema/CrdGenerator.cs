@@ -271,6 +271,12 @@ public sealed class CrdGenerator(XmlDocs docs)
             return ConditionSchema();
         }
 
+        if (type.Namespace == typeof(V1PodSpec).Namespace)
+        {
+            // An embedded Kubernetes type (a PodSpec): kept whole, as Kubernetes' own schema defines it.
+            return new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+        }
+
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
         {
             return new JsonObject { ["type"] = "object", ["additionalProperties"] = TypeSchema(type.GetGenericArguments()[1]) };

@@ -12,6 +12,9 @@ public static class DefaultPorts
     /// <summary>An engine's EngineControl gRPC endpoint.</summary>
     public const int EngineControl = 9000;
 
+    /// <summary>An engine's KV-transfer handshake port (vLLM's NIXL side channel, VLLM_NIXL_SIDE_CHANNEL_PORT's default).</summary>
+    public const int KvSideChannel = 5600;
+
     /// <summary>The router's OpenAI-compatible HTTP API.</summary>
     public const int RouterHttp = 11236;
 

@@ -4,11 +4,12 @@ using Tandem.Api.Validation;
 namespace Tandem.Api.V1Alpha1;
 
 /// <summary>How engine pods are built: image, arguments, environment, resources, placement, ports and engine options.</summary>
+[Rule(ValidationRules.NativeNeedsImage)]
 public sealed class EngineSpec
 {
-    /// <summary>Engine container image; the default runs Tandem's mock engine.</summary>
-    [Default(Defaults.Image), MinLength(1)]
-    public string Image { get; set; } = Defaults.Image;
+    /// <summary>Engine container image; when empty, the adapter's own: the pinned vLLM image for vllm, Tandem's image for mock (native needs one).</summary>
+    [MinLength(1)]
+    public string? Image { get; set; }
 
     /// <summary>When to pull the image.</summary>
     [Default("IfNotPresent")]
@@ -38,9 +39,12 @@ public sealed class EngineSpec
     [DefaultJson("{}")]
     public EnginePorts Ports { get; set; } = new();
 
-    /// <summary>How the operator talks to the engine: native (EngineControl gRPC, every power) or vllm (metrics only).</summary>
-    [Default("native")]
-    public EngineAdapter Adapter { get; set; } = EngineAdapter.Native;
+    /// <summary>How the operator talks to the engine: vllm (real vLLM pods, the default), native (EngineControl gRPC) or mock (Tandem's mock engine, for demos and tests).</summary>
+    [Default("vllm")]
+    public EngineAdapter Adapter { get; set; } = EngineAdapter.Vllm;
+
+    /// <summary>A pod template merged into every engine pod (volumes, env from secrets, affinity, securityContext...); Tandem's own fields win and a conflict is refused.</summary>
+    public EnginePodTemplate? Template { get; set; }
 
     /// <summary>Batching and scheduling inside an engine.</summary>
     [DefaultJson("{}")]
@@ -123,6 +127,10 @@ public sealed class EnginePorts
     /// <summary>Prometheus metrics (path /metrics).</summary>
     [Default(DefaultPorts.EngineHttp), Minimum(1), Maximum(65535)]
     public int Metrics { get; set; } = DefaultPorts.EngineHttp;
+
+    /// <summary>KV-transfer handshake (vllm: NIXL's side channel, VLLM_NIXL_SIDE_CHANNEL_PORT).</summary>
+    [Default(DefaultPorts.KvSideChannel), Minimum(1), Maximum(65535)]
+    public int KvSideChannel { get; set; } = DefaultPorts.KvSideChannel;
 }
 
 /// <summary>Batching inside an engine.</summary>
@@ -144,9 +152,8 @@ public sealed class BatchingSpec
 /// <summary>KV-cache transfer between roles.</summary>
 public sealed class KvTransferSpec
 {
-    /// <summary>layer (overlap transfer with prefill) or request (send after prefill).</summary>
-    [Default("layer")]
-    public KvTransferGranularity Granularity { get; set; } = KvTransferGranularity.Layer;
+    /// <summary>layer (overlap transfer with prefill) or request (send after prefill); the engine's own when unset.</summary>
+    public KvTransferGranularity? Granularity { get; set; }
 
     /// <summary>Decode instances return finished KV to prefill instances for reuse by later turns.</summary>
     [Default(false)]
@@ -178,4 +185,7 @@ public static class Defaults
 {
     /// <summary>The Tandem image: operator, mock engine and router in one program.</summary>
     public const string Image = "ghcr.io/tandem-serving/tandem:0.1.0";
+
+    /// <summary>The vLLM image the vllm adapter runs when engine.image is empty (the version docs/engines/vllm.md follows).</summary>
+    public const string VllmImage = "vllm/vllm-openai:v0.11.0";
 }

@@ -60,11 +60,14 @@ public enum InstanceChoice
 [JsonConverter(typeof(JsonStringEnumConverter<EngineAdapter>))]
 public enum EngineAdapter
 {
-    /// <summary>Tandem's EngineControl gRPC contract: every power (warm tier, mutation, drain, fast load).</summary>
+    /// <summary>Real vLLM pods (vllm serve, P/D over NIXL), controlled through vLLM's own surface: /metrics, sleep and wake_up, router membership.</summary>
+    [JsonStringEnumMemberName("vllm")] Vllm,
+
+    /// <summary>Tandem's EngineControl gRPC contract, for engines that implement it (an explicit image is required).</summary>
     [JsonStringEnumMemberName("native")] Native,
 
-    /// <summary>vLLM's Prometheus metrics only: no warm tier, no mutation, drain by graceful termination.</summary>
-    [JsonStringEnumMemberName("vllm")] Vllm,
+    /// <summary>Tandem's mock engine (fake tokens over the native contract), for demos and tests; never a default.</summary>
+    [JsonStringEnumMemberName("mock")] Mock,
 }
 
 /// <summary>How the engine batches requests.</summary>

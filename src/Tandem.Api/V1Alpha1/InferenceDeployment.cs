@@ -37,7 +37,6 @@ public sealed class InferenceDeployment : IKubernetesObject<V1ObjectMeta>, ISpec
 }
 
 /// <summary>The desired state of one served model.</summary>
-[Rule(ValidationRules.MutateNeedsNativeAdapter)]
 public sealed class InferenceDeploymentSpec
 {
     /// <summary>Name of the ModelProfile (same namespace) that describes the model.</summary>

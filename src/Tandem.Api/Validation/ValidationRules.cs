@@ -14,7 +14,6 @@ public static class ValidationRules
     public const string MinAtMostMax = "min-at-most-max";
     public const string LowerBelowUpper = "lower-below-upper";
     public const string DecodeBandIsFraction = "decode-band-is-fraction";
-    public const string MutateNeedsNativeAdapter = "mutate-needs-native-adapter";
     public const string NameFitsChildren = "name-fits-children";
     public const string EnginePortsDistinct = "engine-ports-distinct";
     public const string RouterPortsDistinct = "router-ports-distinct";
@@ -35,6 +34,8 @@ public static class ValidationRules
     public static readonly TimeSpan LongestHold = TimeSpan.FromHours(24);
 
     private const string Dns1035Label = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+    public const string NativeNeedsImage = "native-needs-image";
+    public const string TemplateLabelsNotTandem = "template-labels-not-tandem";
 
     /// <summary>Every rule, by id.</summary>
     public static IReadOnlyDictionary<string, ValidationRule> ById { get; } = new ValidationRule[]
@@ -57,11 +58,6 @@ public static class ValidationRules
             "!has(self.decode) || !has(self.decode.utilization) || self.decode.utilization.upper <= 1.0",
             "decode utilization is KV-cache occupancy, so decode.utilization.upper must be at most 1",
             self => Number(self["decode"]?["utilization"] as JsonObject, "upper") is not { } upper || upper <= 1.0),
-        new(MutateNeedsNativeAdapter,
-            "!has(self.features) || !self.features.exists(f, f == 'mutate') || !has(self.engine) || !has(self.engine.adapter) || self.engine.adapter != 'vllm'",
-            "feature mutate needs engine.adapter native: the vllm adapter cannot change an instance's role",
-            self => !(self["features"] is JsonArray features && features.Any(f => f?.GetValue<string>() == "mutate")
-                      && self["engine"]?["adapter"]?.GetValue<string>() == "vllm")),
         new(NameFitsChildren,
             $"self.metadata.name.size() <= {MaxDeploymentNameLength} && self.metadata.name.matches('{Dns1035Label}')",
             $"must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter) of at most {MaxDeploymentNameLength} characters, so that its Services <name>-prefill, <name>-decode and <name>-router are valid names",
@@ -92,6 +88,17 @@ public static class ValidationRules
             "a longer delay never gives a GPU back"),
         DurationRule(IdleTimeoutInRange, "idleTimeout", TimeSpan.Zero, LongestHold,
             "a longer timeout never gives a GPU back"),
+        new(NativeNeedsImage,
+            "!has(self.adapter) || self.adapter != 'native' || has(self.image)",
+            "adapter native needs an image of an engine that implements EngineControl (vllm and mock have their own)",
+            self => self["adapter"]?.GetValue<string>() != "native" || self["image"] is not null),
+        new(TemplateLabelsNotTandem,
+            "!has(self.labels) || self.labels.all(k, !k.startsWith('serving.tandem.dev/'))",
+            "labels under serving.tandem.dev/ are set by Tandem (role, state, deployment) and cannot come from the template",
+            self => self["labels"] is not JsonObject labels || labels.All(l => !l.Key.StartsWith("serving.tandem.dev/", StringComparison.Ordinal)))
+        {
+            Explain = self => $"labels {string.Join(", ", (self["labels"] as JsonObject ?? []).Select(l => l.Key).Where(k => k.StartsWith("serving.tandem.dev/", StringComparison.Ordinal)))} are under serving.tandem.dev/, which Tandem sets (role, state, deployment); remove them from the template",
+        },
     }.ToDictionary(r => r.Id);
 
     /// <summary>Every rule, by its CEL text (how the emulator finds the check for a CRD's rule).</summary>

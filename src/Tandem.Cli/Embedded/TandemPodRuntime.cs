@@ -11,7 +11,7 @@ namespace Tandem.Cli.Embedded;
 /// <summary>
 /// Runs pods of the Tandem image in-process on their pod IP, as a kubelet would run the container: the container's
 /// args (<c>engine ...</c> or <c>router ...</c>) with <c>$(VAR)</c> expanded from its env (status.podIP included) start a
-/// mock engine or a router. Other images get no process (the pod just runs). For the emulator only (tests, demo,
+/// mock engine or a router; a <c>vllm serve</c> container starts the vLLM-faithful mock. Other images get no process (the pod just runs). For the emulator only (tests, demo,
 /// <c>tandem cluster up --engines mock</c>).
 /// </summary>
 public sealed partial class TandemPodRuntime(double engineSpeed = 1.0) : IPodRuntime
@@ -19,6 +19,12 @@ public sealed partial class TandemPodRuntime(double engineSpeed = 1.0) : IPodRun
     public async Task<IAsyncDisposable?> StartAsync(PodStartContext context, CancellationToken ct)
     {
         var container = context.Pod.Spec.Containers.FirstOrDefault();
+        if (container is not null && VllmMockPod.Runs(container))
+        {
+            var vllmEnv = Environment(container, context);
+            return await VllmMockPod.StartAsync((container.Args ?? []).Select(a => Expand(a, vllmEnv)).ToArray(), vllmEnv, context, engineSpeed, ct).ConfigureAwait(false);
+        }
+
         if (container?.Args is not { Count: > 0 } rawArgs)
         {
             return null;

@@ -15,4 +15,7 @@ public sealed record ControlClientOptions
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How often a vLLM engine's /metrics and /is_sleeping are read (vLLM has no status stream).</summary>
+    public TimeSpan VllmPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -47,8 +47,8 @@ public sealed class MockEngineMetrics(MockEngine engine, string model)
         }
     }
 
-    /// <summary>The exposition text (format 0.0.4).</summary>
-    public string Render()
+    /// <summary>The exposition text (format 0.0.4); <paramref name="tandemExtras"/> false leaves out what vLLM itself does not export.</summary>
+    public string Render(bool tandemExtras = true)
     {
         var status = engine.Status();
         var labels = $"model_name=\"{model.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
@@ -56,14 +56,21 @@ public sealed class MockEngineMetrics(MockEngine engine, string model)
         Gauge(text, "vllm:num_requests_running", "Number of requests in model execution batches.", labels, status.RunningRequests);
         Gauge(text, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", labels, status.WaitingRequests);
         Gauge(text, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", labels, status.TotalKvBlocks > 0 ? (double)status.UsedKvBlocks / status.TotalKvBlocks : 0);
-        Gauge(text, QueuedPromptTokensName, "Prompt tokens accepted and not yet prefilled.", labels, status.QueuedPromptTokens);
+        if (tandemExtras)
+        {
+            Gauge(text, QueuedPromptTokensName, "Prompt tokens accepted and not yet prefilled.", labels, status.QueuedPromptTokens);
+        }
+
         lock (_gate)
         {
             Counter(text, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", labels, _promptTokens);
             Counter(text, "vllm:generation_tokens_total", "Number of generation tokens processed.", labels, _generationTokens);
             _ttft.Write(text, "vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", labels);
             _interToken.Write(text, "vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", labels);
-            _interToken.Write(text, "vllm:time_per_output_token_seconds", "Histogram of time per output token in seconds (older name).", labels);
+            if (tandemExtras)
+            {
+                _interToken.Write(text, "vllm:time_per_output_token_seconds", "Histogram of time per output token in seconds (older name).", labels);
+            }
         }
 
         return text.ToString();

@@ -159,7 +159,7 @@ internal sealed class RouterDispatcher(
         load.Update(m => m.Assign(instance.Id, 1, tokens));
         try
         {
-            using var response = await PostAsync(instance, flight.Request, Body(flight.Request, 1, stream: false, new JsonObject { ["do_remote_decode"] = true, ["do_remote_prefill"] = false }), leg.Token).ConfigureAwait(false);
+            using var response = await PostAsync(instance, flight.Request, VllmDisaggProtocol.PrefillLeg(flight.Request.Json), leg.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(leg.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {

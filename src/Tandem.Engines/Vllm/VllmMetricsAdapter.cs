@@ -5,10 +5,9 @@ using Tandem.Scaling.Lifecycle;
 namespace Tandem.Engines.Vllm;
 
 /// <summary>
-/// The <c>vllm</c> adapter: scrapes a vLLM server's <c>/metrics</c> into the same <see cref="EngineObservation"/> the
-/// native status stream gives. It can only observe: no warm tier, no mutation, no weight source choice; drain is
-/// Kubernetes graceful termination (vLLM finishes running requests on SIGTERM). TTFT/TPOT means are over the interval
-/// since the previous scrape of the same address (cumulative on the first).
+/// Scrapes a vLLM server's <c>/metrics</c> into the same <see cref="EngineObservation"/> the native status stream gives
+/// (as an awake, active engine; <see cref="VllmEngineControl"/> sets the state from its intent and /is_sleeping).
+/// TTFT/TPOT means are over the interval since the previous scrape of the same address (cumulative on the first).
 /// </summary>
 public sealed class VllmMetricsAdapter(HttpClient http, TimeProvider? time = null)
 {

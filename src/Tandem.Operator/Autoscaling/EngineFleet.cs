@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tandem.Engines.Clients;
 using Tandem.Engines.Contract;
 using Tandem.Engines.Contract.V1;
+using Tandem.Engines.Vllm;
 
 namespace Tandem.Operator.Autoscaling;
 
@@ -12,13 +13,15 @@ namespace Tandem.Operator.Autoscaling;
 public sealed class EngineFleet : IAsyncDisposable
 {
     private readonly EngineConnectionPool _pool;
+    private readonly VllmEngines _vllm;
     private readonly StreamWatchers<EngineObservation> _engines;
     private readonly StreamWatchers<RouterLoad> _routers;
 
     public EngineFleet(ControlClientOptions options, ILogger<EngineFleet> logger)
     {
         _pool = new EngineConnectionPool(options);
-        _engines = new StreamWatchers<EngineObservation>((address, ct) => _pool.Engine(address).WatchAsync(e => logger.LogDebug(e, "Engine stream {Address} broke", address), ct), logger);
+        _vllm = new VllmEngines(new HttpClient { Timeout = options.CallDeadline }, options.VllmPollInterval, options.Time);
+        _engines = new StreamWatchers<EngineObservation>((address, ct) => EngineClient(address).WatchAsync(e => logger.LogDebug(e, "Engine stream {Address} broke", address), ct), logger);
         _routers = new StreamWatchers<RouterLoad>((address, ct) => _pool.Router(address).WatchLoadAsync(e => logger.LogDebug(e, "Router stream {Address} broke", address), ct), logger);
     }
 
@@ -28,8 +31,11 @@ public sealed class EngineFleet : IAsyncDisposable
     /// <summary>The latest load of the router whose control endpoint is <paramref name="address"/>.</summary>
     public RouterLoad? Router(string address) => _routers.Latest(address);
 
-    /// <summary>A control client for an engine.</summary>
-    public IEngineControl EngineClient(string address) => _pool.Engine(address);
+    /// <summary>A control client for an engine: the vLLM adapter for an address declared by <see cref="UseVllm"/>, else native gRPC.</summary>
+    public IEngineControl EngineClient(string address) => _vllm.Find(address) ?? (IEngineControl)_pool.Engine(address);
+
+    /// <summary>Declares <paramref name="address"/> a vLLM engine (engine.adapter vllm) whose standby tier sleeps at <paramref name="sleepLevel"/>.</summary>
+    public void UseVllm(string address, int sleepLevel) => _vllm.Use(address, sleepLevel);
 
     /// <summary>A control client for a router.</summary>
     public RouterControlClient RouterClient(string address) => _pool.Router(address);
@@ -46,6 +52,8 @@ public sealed class EngineFleet : IAsyncDisposable
         {
             _pool.Remove(address);
         }
+
+        _vllm.Retain(live);
     }
 
     public async ValueTask DisposeAsync()
@@ -53,5 +61,6 @@ public sealed class EngineFleet : IAsyncDisposable
         await _engines.DisposeAsync().ConfigureAwait(false);
         await _routers.DisposeAsync().ConfigureAwait(false);
         _pool.Dispose();
+        _vllm.Dispose();
     }
 }

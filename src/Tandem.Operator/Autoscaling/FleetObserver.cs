@@ -31,8 +31,14 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
         {
             var ip = pod.Status?.PodIP;
             var running = ip is not null && pod.Status?.Phase == "Running";
-            var control = running ? Address(ip!, engine.Ports.Control) : null;
+            var control = running ? Address(ip!, EngineImage.ControlPort(engine)) : null;
             var serving = running ? Address(ip!, engine.Ports.Serving) : null;
+            if (control is not null && engine.Adapter == EngineAdapter.Vllm)
+            {
+                // host-cache keeps slept weights in host memory (sleep level 1); otherwise standby drops them (level 2).
+                fleet.UseVllm(control, deployment.Spec.Has(Feature.HostCache) ? 1 : 2);
+            }
+
             var observation = control is null ? null : fleet.Engine(control);
             var scheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled")?.Status != "False";
             if (!scheduled)

@@ -90,12 +90,13 @@ public static class SpecMapping
     private static ScalingFeatures ToFeatures(InferenceDeploymentSpec spec)
     {
         var features = ScalingFeatures.None;
-        if (spec.Has(Feature.Mutate) && spec.Engine.Adapter == EngineAdapter.Native)
+        if (spec.Has(Feature.Mutate))
         {
             features |= ScalingFeatures.Mutate;
         }
 
-        if (spec.Has(Feature.FastLoad))
+        // vLLM cannot load weights from a peer: fast-load falls back to the next tier (wake from sleep, or a new pod).
+        if (spec.Has(Feature.FastLoad) && spec.Engine.Adapter != EngineAdapter.Vllm)
         {
             features |= ScalingFeatures.FastLoad;
         }

@@ -64,8 +64,18 @@ public static class ChildResources
                                     new V1ContainerPort { Name = "control", ContainerPort = router.ControlPort },
                                 ],
                                 ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/health", Port = router.Port }, PeriodSeconds = 5 },
+                                LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/health", Port = router.Port }, PeriodSeconds = 10, FailureThreshold = 3 },
+                                // Requests keep the router out of QoS BestEffort; the limit bounds a runaway queue.
+                                Resources = new V1ResourceRequirements
+                                {
+                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m"), ["memory"] = new("256Mi") },
+                                    Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("1Gi") },
+                                },
+                                // Tandem's image runs as a non-root user: the restricted Pod Security Standard.
+                                SecurityContext = EngineSecurityDefaults.Container(nonRoot: true),
                             },
                         ],
+                        SecurityContext = EngineSecurityDefaults.Pod(nonRoot: true),
                     },
                 },
             },

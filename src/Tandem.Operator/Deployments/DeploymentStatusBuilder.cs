@@ -74,7 +74,8 @@ public static class DeploymentStatusBuilder
 
         var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
         c = ConditionSet.Set(c, ConditionTypes.AbleToScale, true, ConditionTypes.Reasons.ReadyForNewScale,
-            external ? "external mode: EnginePool replicas are clamped to the bounds and carried out" : "the autoscaler may change both pools", generation, now);
+            (external ? "external mode: EnginePool replicas are clamped to the bounds and carried out" : "the autoscaler may change both pools")
+            + (VllmServeCommand.Fallbacks(deployment.Spec) is { } fallback ? "; " + fallback : ""), generation, now);
         var active = state?.LastDecision is not null;
         c = ConditionSet.Set(c, ConditionTypes.ScalingActive, active, external ? ConditionTypes.Reasons.ExternalMode : active ? ConditionTypes.Reasons.ValidMetrics : ConditionTypes.Reasons.NoMetrics,
             active ? $"deciding every {deployment.Spec.Scaling.Interval} with policy {deployment.Spec.Scaling.Policy.ToString().ToLowerInvariant()}" : "waiting for the first observation", generation, now);

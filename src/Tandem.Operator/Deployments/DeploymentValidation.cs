@@ -2,6 +2,7 @@ using Tandem.Api.Schema;
 using Tandem.Api.V1Alpha1;
 using Tandem.Api.Validation;
 using Tandem.Operator.Autoscaling;
+using Tandem.Operator.Instances;
 
 namespace Tandem.Operator.Deployments;
 
@@ -30,6 +31,11 @@ public static class DeploymentValidation
         if (profileErrors.Count > 0)
         {
             return ("InvalidSpec", $"ModelProfile {profile.Metadata.Name}: {ApiValidator.Describe(profileErrors)}");
+        }
+
+        if (EnginePodBuilder.Check(deployment, profile) is { Count: > 0 } podProblems)
+        {
+            return ("InvalidSpec", string.Join("; ", podProblems));
         }
 
         try

@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s;
 using k8s.Models;
 using Tandem.Api.V1Alpha1;
@@ -6,8 +7,10 @@ using Tandem.Scaling.Lifecycle;
 namespace Tandem.Operator.Instances;
 
 /// <summary>
-/// Builds an engine pod from the deployment's engine spec and its ModelProfile. Every pod starts as a standby instance
-/// (weights not loaded); the fast tier activates it into a role over EngineControl.
+/// Builds an engine pod from the deployment's engine spec and its ModelProfile: the adapter's command (vllm serve, or
+/// Tandem's mock engine), resources that are never BestEffort, probes sized from the model's load time, a default
+/// securityContext, /dev/shm for tensor parallelism, then engine.template merged in. <see cref="Check"/> lists what
+/// cannot be built, so a bad spec is reported before any pod is touched.
 /// </summary>
 public static class EnginePodBuilder
 {
@@ -17,30 +20,73 @@ public static class EnginePodBuilder
     /// <summary>Environment variable listing the deployment's features, comma-separated.</summary>
     public const string FeaturesVariable = PodEnvironment.Features;
 
-    /// <summary>The engine pod <paramref name="name"/> of <paramref name="deployment"/>.</summary>
+    /// <summary>Name of the engine container.</summary>
+    public const string ContainerName = "engine";
+
+    /// <summary>Name of the memory-backed volume mounted at /dev/shm when an instance spans GPUs.</summary>
+    public const string ShmVolume = "dshm";
+
+    /// <summary>The engine pod <paramref name="name"/> of <paramref name="deployment"/>; throws when <see cref="Check"/> finds problems.</summary>
     public static V1Pod Build(InferenceDeployment deployment, ModelProfile profile, string name)
     {
+        var (pod, problems) = Assemble(deployment, profile, name);
+        return problems.Count == 0 ? pod : throw new InvalidOperationException(string.Join("; ", problems));
+    }
+
+    /// <summary>Every reason the engine pods of <paramref name="deployment"/> cannot be built (field path and rule); empty when they can.</summary>
+    public static IReadOnlyList<string> Check(InferenceDeployment deployment, ModelProfile profile) =>
+        Assemble(deployment, profile, deployment.Metadata.Name + "-check").Problems;
+
+    private static (V1Pod Pod, IReadOnlyList<string> Problems) Assemble(InferenceDeployment deployment, ModelProfile profile, string name)
+    {
         var engine = deployment.Spec.Engine;
+        var problems = new List<string>();
+        if (engine.Adapter == EngineAdapter.Vllm)
+        {
+            problems.AddRange(VllmServeCommand.Problems(deployment, profile));
+        }
+
+        if (engine.Adapter == EngineAdapter.Native && engine.Image is null)
+        {
+            problems.Add("spec.engine.image: adapter native needs an image of an engine that implements EngineControl");
+            return (new V1Pod(), problems);
+        }
+
         var labels = InstanceLabels.ForDeployment(deployment, InstanceLabels.Components.Engine);
         labels[WellKnownLabels.State] = InstanceLabels.Text(InstanceState.Pending);
         var gpus = engine.Resources.Gpus ?? profile.Spec.TensorParallelSize;
-        var limits = new Dictionary<string, ResourceQuantity>();
-        if (gpus > 0)
+        var (startup, readiness, liveness) = EngineProbes.For(engine, profile);
+        var container = new V1Container
         {
-            limits[engine.Resources.GpuResourceName] = new ResourceQuantity(gpus.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Name = ContainerName,
+            Image = EngineImage.Resolve(engine),
+            ImagePullPolicy = engine.ImagePullPolicy.ToString(),
+            Command = engine.Command ?? (engine.Adapter == EngineAdapter.Vllm ? [.. VllmServeCommand.Command] : null),
+            Args = engine.Adapter == EngineAdapter.Vllm ? VllmServeCommand.Arguments(deployment, profile) : Arguments(deployment),
+            Env = Environment(deployment, profile),
+            Ports = Ports(engine),
+            Resources = EngineResourceDefaults.Build(engine, gpus),
+            StartupProbe = startup,
+            ReadinessProbe = readiness,
+            LivenessProbe = liveness,
+            SecurityContext = EngineSecurityDefaults.Container(engine.Adapter),
+        };
+        var spec = new V1PodSpec
+        {
+            TerminationGracePeriodSeconds = engine.TerminationGracePeriodSeconds,
+            NodeSelector = engine.NodeSelector,
+            Tolerations = engine.Tolerations?.Select(t => new V1Toleration { Key = t.Key, OperatorProperty = t.Operator, Value = t.Value, Effect = t.Effect }).ToList(),
+            SecurityContext = EngineSecurityDefaults.Pod(engine.Adapter),
+            Containers = [container],
+        };
+        if (profile.Spec.TensorParallelSize > 1 && !PodTemplateMerge.MountsShm(engine, ContainerName))
+        {
+            // Tensor-parallel workers exchange tensors through shared memory; a container's default /dev/shm is 64 MiB.
+            spec.Volumes = [new V1Volume { Name = ShmVolume, EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } }];
+            container.VolumeMounts = [new V1VolumeMount { Name = ShmVolume, MountPath = "/dev/shm" }];
         }
 
-        if (engine.Resources.Cpu is { } cpu)
-        {
-            limits["cpu"] = new ResourceQuantity(cpu);
-        }
-
-        if (engine.Resources.Memory is { } memory)
-        {
-            limits["memory"] = new ResourceQuantity(memory);
-        }
-
-        return new V1Pod
+        var pod = new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
@@ -52,58 +98,41 @@ public static class EnginePodBuilder
                 Annotations = new Dictionary<string, string> { [ApiGroup.Group + "/model"] = profile.Metadata.Name },
                 OwnerReferences = [Owners.ControllerReference(deployment)],
             },
-            Spec = new V1PodSpec
-            {
-                TerminationGracePeriodSeconds = engine.TerminationGracePeriodSeconds,
-                NodeSelector = engine.NodeSelector,
-                Tolerations = engine.Tolerations?.Select(t => new V1Toleration { Key = t.Key, OperatorProperty = t.Operator, Value = t.Value, Effect = t.Effect }).ToList(),
-                Containers =
-                [
-                    new V1Container
-                    {
-                        Name = "engine",
-                        Image = engine.Image,
-                        ImagePullPolicy = engine.ImagePullPolicy.ToString(),
-                        Command = engine.Command,
-                        Args = Arguments(deployment),
-                        Env = Environment(deployment, profile),
-                        Ports =
-                        [
-                            new V1ContainerPort { Name = "http", ContainerPort = engine.Ports.Serving },
-                            new V1ContainerPort { Name = "control", ContainerPort = engine.Ports.Control },
-                        ],
-                        Resources = new V1ResourceRequirements { Limits = limits, Requests = limits.Count > 0 ? new Dictionary<string, ResourceQuantity>(limits) : null },
-                        ReadinessProbe = new V1Probe
-                        {
-                            HttpGet = new V1HTTPGetAction { Path = "/health", Port = engine.Ports.Serving },
-                            PeriodSeconds = 5,
-                        },
-                        LivenessProbe = new V1Probe
-                        {
-                            HttpGet = new V1HTTPGetAction { Path = "/health", Port = engine.Ports.Serving },
-                            PeriodSeconds = 10,
-                            FailureThreshold = 6,
-                        },
-                    },
-                ],
-            },
+            Spec = spec,
         };
+        var defaulted = new HashSet<string>(StringComparer.Ordinal);
+        if (engine.Resources.Cpu is null)
+        {
+            defaulted.Add("cpu");
+        }
+
+        if (engine.Resources.Memory is null)
+        {
+            defaulted.Add("memory");
+        }
+
+        var (merged, conflicts) = PodTemplateMerge.Apply(pod, engine, defaulted);
+        problems.AddRange(conflicts);
+        return (merged, problems);
     }
 
-    /// <summary>Engine arguments: Tandem's (for the default image) then the user's.</summary>
+    /// <summary>Mock engine arguments (Tandem's, unless a command is given) then the user's; other adapters get the user's only.</summary>
     public static List<string> Arguments(InferenceDeployment deployment)
     {
         var engine = deployment.Spec.Engine;
         var args = new List<string>();
-        if (engine.Command is null && engine.Image == Defaults.Image)
+        if (engine.Command is null && engine.Adapter == EngineAdapter.Mock)
         {
-            args.AddRange(["engine", "--listen", $"$({PodEnvironment.PodIp})", "--port", engine.Ports.Serving.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--control-port", engine.Ports.Control.ToString(System.Globalization.CultureInfo.InvariantCulture), "--standby"]);
+            args.AddRange(["engine", "--listen", $"$({PodEnvironment.PodIp})", "--port", Text(engine.Ports.Serving), "--control-port", Text(engine.Ports.Control), "--standby"]);
         }
 
         args.AddRange(engine.Args ?? []);
         return args;
     }
+
+    private static List<V1ContainerPort> Ports(EngineSpec engine) => engine.Adapter == EngineAdapter.Vllm
+        ? [new() { Name = "http", ContainerPort = engine.Ports.Serving }, new() { Name = "nixl", ContainerPort = engine.Ports.KvSideChannel }]
+        : [new() { Name = "http", ContainerPort = engine.Ports.Serving }, new() { Name = "control", ContainerPort = engine.Ports.Control }];
 
     private static List<V1EnvVar> Environment(InferenceDeployment deployment, ModelProfile profile)
     {
@@ -115,7 +144,14 @@ public static class EnginePodBuilder
             new() { Name = FeaturesVariable, Value = features },
             new() { Name = PodEnvironment.Model, Value = profile.Metadata.Name },
         };
+        if (deployment.Spec.Engine.Adapter == EngineAdapter.Vllm)
+        {
+            env.AddRange(VllmServeCommand.Environment(deployment.Spec.Engine));
+        }
+
         env.AddRange((deployment.Spec.Engine.Env ?? []).Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }));
         return env;
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

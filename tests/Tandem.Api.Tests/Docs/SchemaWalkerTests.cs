@@ -73,7 +73,7 @@ public class SchemaWalkerTests
         Assert.Equal(ValidationRules.LowerBelowUpper, band.Id);
         Assert.Equal("self.lower < self.upper", band.Cel);
         Assert.Equal("lower must be less than upper", band.Message);
-        Assert.Contains(rules, r => r.Path == "spec" && r.Id == ValidationRules.MutateNeedsNativeAdapter);
+        Assert.Contains(rules, r => r.Path == "spec.engine" && r.Id == ValidationRules.NativeNeedsImage);
         Assert.Contains(rules, r => r.Path == "spec.scaling" && r.Id == ValidationRules.DecodeBandIsFraction);
         Assert.Equal(["spec.scaling.prefill.utilization", "spec.scaling.decode.utilization", "spec.scaling.migration"], rules.Where(r => r.Id == ValidationRules.LowerBelowUpper).Select(r => r.Path));
     }

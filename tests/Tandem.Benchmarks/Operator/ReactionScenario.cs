@@ -84,6 +84,7 @@ internal sealed record ReactionScenario(
         spec:
           model: react-model
           features: {{{Features}}}
+          engine: {adapter: mock}
           scaling:
             mode: operator
             interval: {{{Interval}}}

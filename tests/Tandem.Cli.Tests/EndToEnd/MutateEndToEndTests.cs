@@ -28,6 +28,7 @@ public class MutateEndToEndTests
         spec:
           model: tiny
           features: [mutate]
+          engine: {adapter: ADAPTER}
           scaling:
             interval: 200ms
             prefill: {min: 1, max: 3, utilization: {lower: 0.05, upper: 0.3}}
@@ -37,11 +38,14 @@ public class MutateEndToEndTests
             standby: {replicas: 0, idleTimeout: 120s}
         """;
 
-    [Fact]
-    public async Task Prefill_instance_becomes_an_active_decode_instance_in_place_when_prefill_is_idle_and_decode_has_no_gpu_left()
+    // mock: SetRole over the native EngineControl contract; vllm: the same pod's router membership changes (kv_both).
+    [Theory]
+    [InlineData("mock")]
+    [InlineData("vllm")]
+    public async Task Prefill_instance_becomes_an_active_decode_instance_in_place_when_prefill_is_idle_and_decode_has_no_gpu_left(string adapter)
     {
         await using var stack = await EmbeddedStack.StartAsync(new EmbeddedStackOptions { Nodes = 1, GpusPerNode = 4 });
-        await KubectlAsync(stack, "apply", "-f", await WriteAsync(stack, TestDeployments.Profile + "\n---\n" + Deployment));
+        await KubectlAsync(stack, "apply", "-f", await WriteAsync(stack, TestDeployments.Profile + "\n---\n" + Deployment.Replace("ADAPTER", adapter, StringComparison.Ordinal)));
         await KubectlAsync(stack, "wait", "--for=condition=Ready", "inferencedeployment/chat", "--timeout=60s");
         var router = (await stack.RouterUrlAsync("chat"))!;
         using var http = new HttpClient();

@@ -25,6 +25,7 @@ internal static class TestDeployments
         spec:
           model: tiny
           features: {{{features}}}
+          engine: {adapter: mock}
           scaling:
             mode: {{{mode}}}
             interval: 200ms

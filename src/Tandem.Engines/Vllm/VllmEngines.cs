@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace Tandem.Engines.Vllm;
+
+/// <summary>The operator's vLLM controls, one per engine address, so what it asked of an instance outlives a single call.</summary>
+public sealed class VllmEngines(HttpClient http, TimeSpan pollInterval, TimeProvider? time = null) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, VllmEngineControl> _controls = new(StringComparer.Ordinal);
+
+    /// <summary>The control of <paramref name="address"/>, made on first use; the sleep level follows the deployment's features.</summary>
+    public VllmEngineControl Use(string address, int sleepLevel)
+    {
+        var control = _controls.GetOrAdd(address, a => new VllmEngineControl(http, a, sleepLevel, pollInterval, time));
+        control.SleepLevel = sleepLevel;
+        return control;
+    }
+
+    /// <summary>The control of <paramref name="address"/> when it is a vLLM engine.</summary>
+    public VllmEngineControl? Find(string address) => _controls.GetValueOrDefault(address);
+
+    /// <summary>Forgets addresses not in <paramref name="live"/> (their pods went away).</summary>
+    public void Retain(IReadOnlySet<string> live)
+    {
+        foreach (var gone in _controls.Keys.Where(a => !live.Contains(a)).ToArray())
+        {
+            _controls.TryRemove(gone, out _);
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+}
