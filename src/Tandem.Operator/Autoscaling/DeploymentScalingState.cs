@@ -41,6 +41,18 @@ public sealed class DeploymentScalingState(string policyName)
 
     /// <summary>Unschedulable engine pods seen at the last tick (insufficient GPU capacity).</summary>
     public int UnschedulablePods { get; set; }
+
+    /// <summary>What the pools and engine pods looked like at the last tick; a change runs the next tick at once.</summary>
+    public string? InputFingerprint { get; set; }
+
+    /// <summary>The last tick failed in part; the next one runs when the key's backoff ends, not at the interval.</summary>
+    public bool RetryPending { get; set; }
+
+    /// <summary>Engines whose status stream broke or went quiet at the last tick (out of router membership).</summary>
+    public int UnknownEngines { get; set; }
+
+    /// <summary>Instances that did not answer an action at the last tick.</summary>
+    public IReadOnlyList<string> UnresponsiveEngines { get; set; } = [];
 }
 
 /// <summary>The autoscaler's memory of every deployment, shared with the InferenceDeployment reconciler that reports it in status.</summary>
