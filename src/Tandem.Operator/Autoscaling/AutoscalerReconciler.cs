@@ -82,14 +82,18 @@ public sealed class AutoscalerReconciler(
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
         {
             state.RetryPending = true;
-            var message = $"the autoscaler tick did not finish within {options.Value.TickDeadline.TotalSeconds:0.#} s; engines or routers of this deployment are not answering";
-            await events.RecordAsync(deployment, EventTypes.Warning, "ScaleTickTimedOut", message, "Scale", cancel).ConfigureAwait(false);
-            throw new TimeoutException(message);
+            throw new TimeoutException(await TimedOutAsync(deployment, cancel).ConfigureAwait(false));
         }
         catch
         {
             state.RetryPending = true;
             throw;
+        }
+
+        if (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
+        {
+            // The calls that were cut short failed as actions; the tick itself still reports that it ran out of time.
+            await TimedOutAsync(deployment, cancel).ConfigureAwait(false);
         }
 
         state.InputFingerprint = inputs;
@@ -107,6 +111,14 @@ public sealed class AutoscalerReconciler(
         // that fully succeeds resets; the interval still bounds the wait when it is shorter.
         state.RetryPending = outcome.Actions.Failed > 0 || outcome.RoutersBehind;
         return state.RetryPending ? ReconcileResult.RequeueNow : ReconcileResult.After(SpecMapping.Interval(deployment.Spec));
+    }
+
+    private async Task<string> TimedOutAsync(InferenceDeployment deployment, CancellationToken cancel)
+    {
+        var message = $"the autoscaler tick did not finish within {options.Value.TickDeadline.TotalSeconds:0.#} s; engines or routers of this deployment are not answering";
+        logger.LogWarning("{Kind}/{Namespace}/{Name}: {Message}", InferenceDeployment.KubeKind, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, message);
+        await events.RecordAsync(deployment, EventTypes.Warning, "ScaleTickTimedOut", message, "Scale", cancel).ConfigureAwait(false);
+        return message;
     }
 
     /// <summary>What, when it changes, makes a tick run before its interval: the pools' replicas and the engine pods' lives.</summary>
