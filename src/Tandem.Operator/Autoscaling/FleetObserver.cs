@@ -65,9 +65,11 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
             }
 
             var current = observation?.State ?? InstanceState.Pending;
-            // An Unknown instance keeps its remembered state and timer: it may answer again in the same state.
-            var since = unknown ? now : Since(state, pod, current, now);
-            if (!unknown)
+            // An instance without a current status (Unknown, or awaited after a restart) keeps its remembered state and
+            // timer: it may answer again in the same state.
+            var silent = observation is null && labelled;
+            var since = silent ? now : Since(state, pod, current, now);
+            if (!silent)
             {
                 Restore(state, pod, current);
             }

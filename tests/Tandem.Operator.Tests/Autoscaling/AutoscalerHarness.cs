@@ -49,6 +49,24 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     {
         Options = options ?? new OperatorOptions();
         ControlPort = FreePort();
+        Profiles.Upsert(TestObjects.Profile());
+        Build();
+    }
+
+    /// <summary>
+    /// A new operator process (or a new leader) over the same cluster and engines: its memory, connections and streams
+    /// start empty; what it knows comes from the pods.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await Fleet.DisposeAsync();
+        Build();
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Fleet), nameof(Store), nameof(Reconciler), nameof(Controller))]
+    private void Build()
+    {
+        Store = new ScalingStateStore();
         Fleet = new EngineFleet(new ControlClientOptions { CallDeadline = Options.ControlCallDeadline, MaxRetries = Options.ControlCallRetries }, NullLogger<EngineFleet>.Instance);
         var metrics = new AutoscalerMetrics(new CollectorRegistry());
         var fence = new LeaderFence(Leadership);
@@ -62,7 +80,6 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
         Controller = new Controller(AutoscalerReconciler.ControllerName, Reconciler.ReconcileAsync,
             new ControllerSettings(Options.AutoscalerWorkers, TimeSpan.FromSeconds(5), new ExponentialBackoff(Options.AutoscalerBaseBackoff, Options.AutoscalerMaxBackoff)),
             TimeProvider.System, NullLogger.Instance);
-        Profiles.Upsert(TestObjects.Profile());
     }
 
     public OperatorOptions Options { get; }
@@ -83,13 +100,13 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
 
     public SwitchableLeadership Leadership { get; } = new();
 
-    public ScalingStateStore Store { get; } = new();
+    public ScalingStateStore Store { get; private set; }
 
-    public EngineFleet Fleet { get; }
+    public EngineFleet Fleet { get; private set; }
 
-    public AutoscalerReconciler Reconciler { get; }
+    public AutoscalerReconciler Reconciler { get; private set; }
 
-    public Controller Controller { get; }
+    public Controller Controller { get; private set; }
 
     /// <summary>Adds a deployment whose engines listen on the harness's control port.</summary>
     public InferenceDeployment AddDeployment(string name)
