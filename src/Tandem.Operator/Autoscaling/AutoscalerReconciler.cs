@@ -105,6 +105,7 @@ public sealed class AutoscalerReconciler(
         state.NextTick = now + SpecMapping.Interval(deployment.Spec);
         state.UnknownEngines = outcome.UnknownEngines;
         state.UnresponsiveEngines = outcome.Actions.Unresponsive;
+        store.Publish(request.Namespace, request.Name, ScalingReport.Of(state));
         ReleaseConnections();
 
         // A failed action (or a router that missed the membership) is retried with this key's backoff, which a tick

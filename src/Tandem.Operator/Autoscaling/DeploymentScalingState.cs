@@ -55,10 +55,20 @@ public sealed class DeploymentScalingState(string policyName)
     public IReadOnlyList<string> UnresponsiveEngines { get; set; } = [];
 }
 
-/// <summary>The autoscaler's memory of every deployment, shared with the InferenceDeployment reconciler that reports it in status.</summary>
+/// <summary>
+/// The autoscaler's memory of every deployment (its own, used by one tick at a time per deployment), and the immutable
+/// <see cref="ScalingReport"/> it publishes after each tick for the InferenceDeployment reconciler to put in status.
+/// </summary>
 public sealed class ScalingStateStore
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), DeploymentScalingState> _states = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), ScalingReport> _reports = new();
+
+    /// <summary>Replaces the deployment's report.</summary>
+    public void Publish(string ns, string name, ScalingReport report) => _reports[(ns, name)] = report;
+
+    /// <summary>The deployment's last report, if the autoscaler has ticked it.</summary>
+    public ScalingReport? Report(string ns, string name) => _reports.GetValueOrDefault((ns, name));
 
     /// <summary>The state of a deployment, made (or remade when the policy changed) on demand.</summary>
     public DeploymentScalingState For(string ns, string name, string policyName) =>
@@ -68,7 +78,11 @@ public sealed class ScalingStateStore
     public DeploymentScalingState? Find(string ns, string name) => _states.GetValueOrDefault((ns, name));
 
     /// <summary>Forgets a deleted deployment.</summary>
-    public void Remove(string ns, string name) => _states.TryRemove((ns, name), out _);
+    public void Remove(string ns, string name)
+    {
+        _states.TryRemove((ns, name), out _);
+        _reports.TryRemove((ns, name), out _);
+    }
 
     /// <summary>Keys of every deployment with state.</summary>
     public IReadOnlyCollection<(string Namespace, string Name)> Keys => _states.Keys.ToArray();

@@ -41,6 +41,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     };
 
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<EngineFleet> _retired = [];
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
     private int _nextIp = 10;
@@ -61,6 +62,20 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     {
         await Fleet.DisposeAsync();
         Build();
+    }
+
+    /// <summary>
+    /// Another replica takes the lease (epoch + 1) and runs as a fresh process; this one's leadership ends but its
+    /// reconciler stays reachable (returned), as a paused old leader that resumes would be.
+    /// </summary>
+    public (AutoscalerReconciler Old, ScalingStateStore OldStore) FailOver()
+    {
+        var old = (Reconciler, Store);
+        Leadership.Set(false);
+        Leadership = new SwitchableLeadership { Epoch = Leadership.Epoch + 1 };
+        _retired.Add(Fleet);
+        Build();
+        return old;
     }
 
     [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Fleet), nameof(Store), nameof(Reconciler), nameof(Controller))]
@@ -98,7 +113,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
 
     public RecordingEvents Events { get; } = new();
 
-    public SwitchableLeadership Leadership { get; } = new();
+    public SwitchableLeadership Leadership { get; private set; } = new();
 
     public ScalingStateStore Store { get; private set; }
 
@@ -176,6 +191,11 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
         }
 
         await Fleet.DisposeAsync();
+        foreach (var retired in _retired)
+        {
+            await retired.DisposeAsync();
+        }
+
         foreach (var owned in _owned.AsEnumerable().Reverse())
         {
             await owned.DisposeAsync();

@@ -52,6 +52,41 @@ public sealed class RestartContinuityTests
     }
 
     [Fact]
+    public async Task On_failover_the_new_leader_continues_the_timers_and_the_old_leader_does_nothing_when_it_resumes()
+    {
+        await using var harness = new AutoscalerHarness();
+        var deployment = harness.AddDeployment("chat");
+        for (var i = 0; i < 3; i++)
+        {
+            await harness.AddStandbyEngineAsync(deployment, $"chat-engine-{i}");
+        }
+
+        var key = ReconcileRequest.For(deployment);
+        await ReconcileUntilAsync(harness, key, () => harness.Pods.List().Count(p => InstanceLabels.StateOf(p) == InstanceState.Active) == 2, "two instances labelled active");
+        var standby = Assert.Single(harness.Pods.List(), p => InstanceLabels.StateOf(p) == InstanceState.Standby);
+        var standbySince = InstanceAnnotations.SinceOf(standby, InstanceState.Standby);
+        var oldVersion = MembershipVersions.Next(0, harness.Leadership.Epoch, DateTimeOffset.UtcNow);
+
+        var (old, oldStore) = harness.FailOver();
+        await ReconcileUntilAsync(harness, key, () => harness.Store.Find("default", "chat")?.LastDecision is not null, "the new leader's first decision");
+        var patches = harness.PodClient.Patches.Count;
+        var events = harness.Events.Recorded.Count;
+
+        // The old leader resumes with a tick due (a retry was pending when it paused): it stops at the fence, before any
+        // call or write.
+        oldStore.Find("default", "chat")!.RetryPending = true;
+        var resumed = await old.ReconcileAsync(key, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(1), resumed.RequeueAfter);
+        Assert.Equal(patches, harness.PodClient.Patches.Count);
+        Assert.Equal(events, harness.Events.Recorded.Count);
+
+        var state = harness.Store.Find("default", "chat")!;
+        Assert.Equal(standbySince, state.Seen[standby.Metadata.Name].Since);
+        Assert.Equal(2, harness.Events.Recorded.Count(e => e.Reason == "ScaledUp"));
+        Assert.True(MembershipVersions.Next(0, harness.Leadership.Epoch, DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1)) > MembershipVersions.Next(oldVersion, harness.Leadership.Epoch - 1, DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
     public void A_pod_annotation_in_another_state_or_garbled_gives_no_timer()
     {
         var pod = new k8s.Models.V1Pod { Metadata = new k8s.Models.V1ObjectMeta { Name = "p", Annotations = new Dictionary<string, string>() } };
