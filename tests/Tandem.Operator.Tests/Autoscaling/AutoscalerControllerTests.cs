@@ -94,6 +94,33 @@ public sealed class AutoscalerControllerTests
     }
 
     [Fact]
+    public async Task A_failed_action_is_retried_on_the_deployments_backoff_not_at_the_next_interval()
+    {
+        await using var harness = new AutoscalerHarness(new OperatorOptions { ControlCallDeadline = TimeSpan.FromMilliseconds(300), ControlCallRetries = 0 });
+        var deployment = harness.AddDeployment("chat", spec => spec.Scaling.Interval = "10m");
+        var (stuck, proxy, address0) = await harness.AddStandbyEngineAsync(deployment, "chat-engine-0", freezable: true);
+        var (_, _, address1) = await harness.AddStandbyEngineAsync(deployment, "chat-engine-1");
+        await AutoscalerHarness.WaitAsync(() => harness.Fleet.Engine(address0) is not null && harness.Fleet.Engine(address1) is not null, Deadline, "the engines' first status");
+        var key = ReconcileRequest.For(deployment);
+
+        proxy!.Freeze();
+        var failed = await harness.Reconciler.ReconcileAsync(key, CancellationToken.None);
+
+        Assert.True(failed.Requeue);
+        Assert.Null(failed.RequeueAfter);
+        Assert.Contains(harness.Events.Recorded, e => e.Reason == "EngineNotResponding" && e.Note.Contains("chat-engine-0", StringComparison.Ordinal));
+        Assert.Equal(["chat-engine-0"], harness.Store.Report("default", "chat")!.UnresponsiveEngines);
+
+        // Before the 10 min interval: the retry (after the key's backoff) runs the tick again and the action goes through.
+        proxy.Thaw();
+        var retried = await harness.Reconciler.ReconcileAsync(key, CancellationToken.None);
+
+        Assert.NotEqual(InstanceState.Standby, stuck.Engine.State);
+        Assert.Equal(TimeSpan.FromMinutes(10), retried.RequeueAfter);
+        Assert.Empty(harness.Store.Report("default", "chat")!.UnresponsiveEngines);
+    }
+
+    [Fact]
     public void Membership_versions_of_a_newer_leader_beat_any_version_a_stale_leader_computes_later()
     {
         var now = new DateTimeOffset(2026, 12, 2, 16, 0, 0, TimeSpan.Zero);

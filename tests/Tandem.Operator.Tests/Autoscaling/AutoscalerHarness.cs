@@ -124,9 +124,13 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     public Controller Controller { get; private set; }
 
     /// <summary>Adds a deployment whose engines listen on the harness's control port.</summary>
-    public InferenceDeployment AddDeployment(string name)
+    public InferenceDeployment AddDeployment(string name, Action<InferenceDeploymentSpec>? edit = null)
     {
-        var deployment = TestObjects.Deployment(name, spec => spec.Engine.Ports.Control = ControlPort);
+        var deployment = TestObjects.Deployment(name, spec =>
+        {
+            spec.Engine.Ports.Control = ControlPort;
+            edit?.Invoke(spec);
+        });
         deployment.Metadata.Uid = name + "-uid";
         Deployments.Upsert(deployment);
         return deployment;
