@@ -62,9 +62,13 @@ public sealed class AutoscalerReconciler(
         var now = time.GetUtcNow();
         var state = store.For(request.Namespace, request.Name, SpecMapping.PolicyName(deployment.Spec));
         var inputs = Inputs(deployment);
-        if (now < state.NextTick && inputs == state.InputFingerprint && !state.RetryPending)
+        var interval = SpecMapping.Interval(deployment.Spec);
+        var early = now < state.NextTick;
+        if (early && !state.RetryPending && (inputs == state.InputFingerprint || now < state.LastTick + EarlyGap(interval)))
         {
-            return ReconcileResult.After(state.NextTick - now);
+            // Not due, and nothing changed (or the last tick was a moment ago: engines may not have reported the
+            // effect of its actions yet, and deciding on that old status could undo them).
+            return ReconcileResult.After((inputs == state.InputFingerprint ? state.NextTick : state.LastTick + EarlyGap(interval)) - now);
         }
 
         using var deadline = new CancellationTokenSource(options.Value.TickDeadline, time);
@@ -102,7 +106,8 @@ public sealed class AutoscalerReconciler(
             return ReconcileResult.After(FirstStatusPoll);
         }
 
-        state.NextTick = now + SpecMapping.Interval(deployment.Spec);
+        state.NextTick = now + interval;
+        state.LastTick = now;
         state.UnknownEngines = outcome.UnknownEngines;
         state.UnresponsiveEngines = outcome.Actions.Unresponsive;
         store.Publish(request.Namespace, request.Name, ScalingReport.Of(state));
@@ -111,8 +116,11 @@ public sealed class AutoscalerReconciler(
         // A failed action (or a router that missed the membership) is retried with this key's backoff, which a tick
         // that fully succeeds resets; the interval still bounds the wait when it is shorter.
         state.RetryPending = outcome.Actions.Failed > 0 || outcome.RoutersBehind;
-        return state.RetryPending ? ReconcileResult.RequeueNow : ReconcileResult.After(SpecMapping.Interval(deployment.Spec));
+        return state.RetryPending ? ReconcileResult.RequeueNow : ReconcileResult.After(interval);
     }
+
+    /// <summary>The least time between a tick and one a change brings forward: half the interval, at most 1 s.</summary>
+    private static TimeSpan EarlyGap(TimeSpan interval) => TimeSpan.FromTicks(Math.Min(interval.Ticks / 2, TimeSpan.TicksPerSecond));
 
     private async Task<string> TimedOutAsync(InferenceDeployment deployment, CancellationToken cancel)
     {
@@ -122,13 +130,21 @@ public sealed class AutoscalerReconciler(
         return message;
     }
 
-    /// <summary>What, when it changes, makes a tick run before its interval: the pools' replicas and the engine pods' lives.</summary>
+    /// <summary>
+    /// What, when it changes, makes a tick run before its interval: the engine pods' lives and, in external mode, the
+    /// pools' replicas (an external scaler's). In operator mode the replicas are the autoscaler's own writes: reacting
+    /// to them would decide twice per interval and remove two instances where the policy paces one per decision.
+    /// </summary>
     private string Inputs(InferenceDeployment deployment)
     {
         var ns = deployment.Metadata.NamespaceProperty;
         var name = deployment.Metadata.Name;
-        var replicas = string.Join(',', new[] { InstanceRole.Prefill, InstanceRole.Decode }.Select(r => pools.Get(ns, ChildResources.PoolName(name, r))?.Spec.Replicas));
+        var replicas = deployment.Spec.Scaling.Mode == ScalingMode.External
+            ? string.Join(',', new[] { InstanceRole.Prefill, InstanceRole.Decode }.Select(r => pools.Get(ns, ChildResources.PoolName(name, r))?.Spec.Replicas))
+            : "";
+        // Pods without an address yet are left out: the autoscaler's own creates would otherwise bring its next tick forward.
         var engines = pods.List(ns, InstanceLabels.EngineSelector(name))
+            .Where(p => p.Status?.PodIP is not null)
             .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)
             .Select(p => $"{p.Metadata.Name}/{p.Status?.Phase}/{p.Status?.PodIP}/{p.Metadata.DeletionTimestamp is not null}");
         return $"{deployment.Metadata.Generation}|{replicas}|{string.Join(';', engines)}";

@@ -17,6 +17,9 @@ public sealed class DeploymentScalingState(string policyName)
 
     public DateTimeOffset NextTick { get; set; } = DateTimeOffset.MinValue;
 
+    /// <summary>When the last tick ran (it decided).</summary>
+    public DateTimeOffset LastTick { get; set; } = DateTimeOffset.MinValue;
+
     /// <summary>The state each instance was last seen in, and since when.</summary>
     public Dictionary<string, (InstanceState State, DateTimeOffset Since)> Seen { get; } = new(StringComparer.Ordinal);
 
