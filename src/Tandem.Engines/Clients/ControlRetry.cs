@@ -10,12 +10,13 @@ internal static class ControlRetry
     public static bool IsTransient(RpcException e) =>
         e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
 
-    public static ResiliencePipeline Create(ControlClientOptions options) =>
-        new ResiliencePipelineBuilder { TimeProvider = options.Time }
+    public static ResiliencePipeline Create(ControlClientOptions options) => options.MaxRetries <= 0
+        ? ResiliencePipeline.Empty
+        : new ResiliencePipelineBuilder { TimeProvider = options.Time }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
-                MaxRetryAttempts = Math.Max(0, options.MaxRetries),
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.BaseBackoff,

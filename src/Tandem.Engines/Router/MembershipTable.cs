@@ -2,7 +2,9 @@ namespace Tandem.Engines.Router;
 
 /// <summary>
 /// The router's versioned membership. An update applies only when its version is higher than the one held, so a
-/// retried or reordered older update never overwrites a newer one. Each member has a lease token that is cancelled
+/// retried or reordered older update never overwrites a newer one. The operator puts its lease epoch in the version's
+/// high bits, so this same rule fences leaders: an update from a leader that lost the lease is older than any update
+/// of the leader after it, whatever their clocks say. Each member has a lease token that is cancelled
 /// when the member leaves (or its address changes): work on it is then re-dispatched. A member that stays but turns
 /// Draining keeps its lease, so its in-flight work finishes there.
 /// </summary>

@@ -154,7 +154,8 @@ internal sealed class RouterDispatcher(
     /// <summary>The prefill leg; the KV handoff parameters, or null after a failure (re-dispatch) or a client error.</summary>
     private async Task<JsonObject?> PrefillAsync(RouterMember instance, Flight flight, CancellationToken cancel)
     {
-        using var leg = CancellationTokenSource.CreateLinkedTokenSource(cancel, members.Lease(instance.Id, instance.Address));
+        using var silence = new CancellationTokenSource(options.EngineSilenceTimeout, options.Time);
+        using var leg = CancellationTokenSource.CreateLinkedTokenSource(cancel, members.Lease(instance.Id, instance.Address), silence.Token);
         var tokens = flight.Request.PromptTokens;
         load.Update(m => m.Assign(instance.Id, 1, tokens));
         try
@@ -191,7 +192,9 @@ internal sealed class RouterDispatcher(
     /// <summary>Relays a streaming leg to the client; null when it finished or the instance failed (the caller re-dispatches).</summary>
     private async Task<OpenAiError?> StreamAsync(RouterMember instance, JsonObject body, Flight flight, ClientResponse output, bool countsAsPrefill, CancellationToken cancel)
     {
-        using var leg = CancellationTokenSource.CreateLinkedTokenSource(cancel, members.Lease(instance.Id, instance.Address));
+        // Restarted at every line: a stream may run long, but an engine may not stay silent long.
+        using var silence = new CancellationTokenSource(options.EngineSilenceTimeout, options.Time);
+        using var leg = CancellationTokenSource.CreateLinkedTokenSource(cancel, members.Lease(instance.Id, instance.Address), silence.Token);
         var promptTokens = countsAsPrefill && !flight.Prefilled ? flight.Request.PromptTokens : 0;
         load.Update(m => m.Assign(instance.Id, 1, promptTokens));
         try
@@ -206,6 +209,7 @@ internal sealed class RouterDispatcher(
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(leg.Token).ConfigureAwait(false), Encoding.UTF8);
             while (await reader.ReadLineAsync(leg.Token).ConfigureAwait(false) is { } line)
             {
+                silence.CancelAfter(options.EngineSilenceTimeout);
                 if (!line.StartsWith("data:", StringComparison.Ordinal))
                 {
                     continue;
@@ -306,7 +310,9 @@ internal sealed class RouterDispatcher(
 
     private void Lost(Flight flight, RouterMember instance, Exception e)
     {
-        flight.LastFailure = $"instance {instance.Id} failed: {e.Message}";
+        flight.LastFailure = e is OperationCanceledException && !members.Lease(instance.Id, instance.Address).IsCancellationRequested
+            ? $"instance {instance.Id} was silent for {options.EngineSilenceTimeout.TotalSeconds:0.#} s"
+            : $"instance {instance.Id} failed: {e.Message}";
         flight.Avoid(instance.Id, members.Version);
         metrics.Retried();
         logger.LogInformation("Re-dispatching a request: instance {Instance} failed or left ({Reason})", instance.Id, e.Message);

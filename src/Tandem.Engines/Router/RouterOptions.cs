@@ -28,6 +28,13 @@ public sealed record RouterOptions
     /// <summary>Dispatches per request (first try plus re-dispatches after an instance failed or left).</summary>
     public int MaxAttempts { get; init; } = 5;
 
+    /// <summary>
+    /// The longest an engine may go without answering a leg: until the response headers and the prefill result, and
+    /// between two lines of a streamed decode. An engine silent for longer is treated as failed and what it held is
+    /// re-dispatched (a hung engine never holds a client forever).
+    /// </summary>
+    public TimeSpan EngineSilenceTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>WatchLoad sends a message at least this often.</summary>
     public TimeSpan LoadHeartbeat { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -11,9 +11,19 @@ using Tandem.Scaling.Policies;
 
 namespace Tandem.Operator.Autoscaling;
 
+/// <summary>What one tick did: the decision (null when it waited for engines' first status), and its actions' results.</summary>
+public sealed record TickOutcome(ScalingDecision? Decision, ActionResults Actions, int AwaitingStatus, int UnknownEngines, bool RoutersBehind)
+{
+    /// <summary>The tick waited: some engines have not reported since this process started watching them.</summary>
+    public bool Waited => Decision is null;
+}
+
 /// <summary>
 /// One autoscaler tick for one InferenceDeployment: observe the fleet, run the policy, carry out its actions, label
-/// pods with their role and state, send the router its membership, and (operator mode) write EnginePool replicas.
+/// pods with their role and state (and the timers a successor needs, as annotations), send the router its membership,
+/// and (operator mode) write EnginePool replicas. Every write and call is fenced by leadership. While engines that are
+/// known to run have not reported yet (a restarted operator), the tick does nothing: no empty membership, no pod
+/// relabelled pending, no replica count written down and up.
 /// </summary>
 public sealed class DeploymentScaler(
     FleetObserver observer,
@@ -23,14 +33,22 @@ public sealed class DeploymentScaler(
     IResourceClient<EnginePool> pools,
     IResourceClient<V1Pod> podClient,
     AutoscalerMetrics metrics,
-    ILogger<DeploymentScaler> logger)
+    ILogger<DeploymentScaler> logger,
+    LeaderFence? fence = null)
 {
-    public async Task<ScalingDecision> TickAsync(InferenceDeployment deployment, ModelProfile profile, DeploymentScalingState state, DateTimeOffset now, CancellationToken cancel)
+    public async Task<TickOutcome> TickAsync(InferenceDeployment deployment, ModelProfile profile, DeploymentScalingState state, DateTimeOffset now, CancellationToken cancel)
     {
         var started = Stopwatch.GetTimestamp();
         var ns = deployment.Metadata.NamespaceProperty;
         var name = deployment.Metadata.Name;
         var fleet = observer.Observe(deployment, state, now);
+        var unknown = fleet.Instances.Count(i => i.Unknown);
+        if (fleet.AwaitingStatus > 0)
+        {
+            logger.LogDebug("{Kind}/{Namespace}/{Name}: waiting for the first status of {Count} engine(s) before acting", InferenceDeployment.KubeKind, ns, name, fleet.AwaitingStatus);
+            return new TickOutcome(null, new ActionResults(0, 0, []), fleet.AwaitingStatus, unknown, false);
+        }
+
         RecordDurations(state, fleet, now);
 
         var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
@@ -45,13 +63,19 @@ public sealed class DeploymentScaler(
         var drains = decision.Actions.OfType<Drain>().Select(d => d.InstanceId).ToHashSet(StringComparer.Ordinal);
         if (drains.Count > 0)
         {
-            // Removal order: stop routing to the instance, then drain it.
-            await membership.PublishAsync(deployment, fleet, state, now, cancel, drains).ConfigureAwait(false);
+            // Removal order: stop routing to the instance, then drain it. A router that did not take the change could
+            // still send it work, so the drains wait for a tick where every router did.
+            if (!await membership.PublishAsync(deployment, fleet, state, now, cancel, drains).ConfigureAwait(false))
+            {
+                logger.LogWarning("{Kind}/{Namespace}/{Name}: not draining {Instances}: a router has not stopped routing to them yet", InferenceDeployment.KubeKind, ns, name, string.Join(", ", drains));
+                decision = decision with { Actions = decision.Actions.Where(a => a is not Drain).ToArray() };
+            }
         }
 
-        var acted = await executor.ExecuteAsync(deployment, profile, fleet, decision, state, now, cancel).ConfigureAwait(false);
-        await SyncLabelsAsync(fleet, cancel).ConfigureAwait(false);
-        await membership.PublishAsync(deployment, fleet, state, now, cancel).ConfigureAwait(false);
+        var results = await executor.RunAsync(deployment, profile, fleet, decision, state, now, cancel).ConfigureAwait(false);
+        var acted = results.Done;
+        await SyncLabelsAsync(fleet, state, cancel).ConfigureAwait(false);
+        var routersTookIt = await membership.PublishAsync(deployment, fleet, state, now, cancel).ConfigureAwait(false);
         if (!external)
         {
             await WriteReplicasAsync(prefillPool, decision.Prefill.Desired, cancel).ConfigureAwait(false);
@@ -68,7 +92,7 @@ public sealed class DeploymentScaler(
                 InferenceDeployment.KubeKind, ns, name, decision.Prefill.Current, decision.Prefill.Desired, decision.Decode.Current, decision.Decode.Desired, decision.Reason);
         }
 
-        return decision;
+        return new TickOutcome(decision, results, 0, unknown, !routersTookIt);
     }
 
     private void RecordDurations(DeploymentScalingState state, FleetObservation fleet, DateTimeOffset now)
@@ -88,19 +112,49 @@ public sealed class DeploymentScaler(
         }
     }
 
-    /// <summary>Pods carry their instance's role and state as labels, so Services, EndpointSlices and kubectl see them.</summary>
-    private async Task SyncLabelsAsync(FleetObservation fleet, CancellationToken cancel)
+    /// <summary>
+    /// Pods carry their instance's role and state as labels, so Services, EndpointSlices and kubectl see them, and as
+    /// annotations since when, and when a drain or activation began, so a successor continues the timers. Unknown
+    /// instances are left as they are.
+    /// </summary>
+    private async Task SyncLabelsAsync(FleetObservation fleet, DeploymentScalingState memory, CancellationToken cancel)
     {
-        foreach (var instance in fleet.Instances)
+        foreach (var instance in fleet.Instances.Where(i => !i.Unknown))
         {
+            var id = instance.Pod.Metadata.Name;
             var state = InstanceLabels.Text(instance.View.State);
             var role = instance.View.Role is { } r ? InstanceLabels.Text(r) : null;
-            if (InstanceLabels.Label(instance.Pod, WellKnownLabels.State) == state && InstanceLabels.Label(instance.Pod, WellKnownLabels.Role) == role)
+            var since = InstanceAnnotations.FormatStateSince(instance.View.State, instance.View.StateSince);
+            string? drain;
+            string? activation;
+            lock (memory)
+            {
+                drain = memory.DrainsStarted.TryGetValue(id, out var d) ? InstanceAnnotations.Format(d) : null;
+                activation = memory.ActivationsStarted.TryGetValue(id, out var a) ? InstanceAnnotations.Format(a) : null;
+            }
+
+            if (InstanceLabels.Label(instance.Pod, WellKnownLabels.State) == state && InstanceLabels.Label(instance.Pod, WellKnownLabels.Role) == role
+                && InstanceAnnotations.Read(instance.Pod, InstanceAnnotations.StateSince) == since
+                && InstanceAnnotations.Read(instance.Pod, InstanceAnnotations.DrainStarted) == drain
+                && InstanceAnnotations.Read(instance.Pod, InstanceAnnotations.ActivationStarted) == activation)
             {
                 continue;
             }
 
-            var patch = new Dictionary<string, object?> { ["metadata"] = new Dictionary<string, object?> { ["labels"] = new Dictionary<string, string?> { [WellKnownLabels.State] = state, [WellKnownLabels.Role] = role } } };
+            var patch = new Dictionary<string, object?>
+            {
+                ["metadata"] = new Dictionary<string, object?>
+                {
+                    ["labels"] = new Dictionary<string, string?> { [WellKnownLabels.State] = state, [WellKnownLabels.Role] = role },
+                    ["annotations"] = new Dictionary<string, string?>
+                    {
+                        [InstanceAnnotations.StateSince] = since,
+                        [InstanceAnnotations.DrainStarted] = drain,
+                        [InstanceAnnotations.ActivationStarted] = activation,
+                    },
+                },
+            };
+            fence?.Check($"label pod {id}");
             try
             {
                 await podClient.PatchAsync(instance.Pod.Metadata.NamespaceProperty, instance.Pod.Metadata.Name,
@@ -120,6 +174,7 @@ public sealed class DeploymentScaler(
             return;
         }
 
+        fence?.Check($"scale {pool.Metadata.Name}");
         var patch = "{\"spec\":{\"replicas\":" + desired.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}";
         await pools.PatchAsync(pool.Metadata.NamespaceProperty, pool.Metadata.Name, new V1Patch(patch, V1Patch.PatchType.MergePatch), cancel).ConfigureAwait(false);
     }

@@ -17,6 +17,9 @@ public sealed class DeploymentScalingState(string policyName)
 
     public DateTimeOffset NextTick { get; set; } = DateTimeOffset.MinValue;
 
+    /// <summary>When the last tick ran (it decided).</summary>
+    public DateTimeOffset LastTick { get; set; } = DateTimeOffset.MinValue;
+
     /// <summary>The state each instance was last seen in, and since when.</summary>
     public Dictionary<string, (InstanceState State, DateTimeOffset Since)> Seen { get; } = new(StringComparer.Ordinal);
 
@@ -41,12 +44,34 @@ public sealed class DeploymentScalingState(string policyName)
 
     /// <summary>Unschedulable engine pods seen at the last tick (insufficient GPU capacity).</summary>
     public int UnschedulablePods { get; set; }
+
+    /// <summary>What the pools and engine pods looked like at the last tick; a change runs the next tick at once.</summary>
+    public string? InputFingerprint { get; set; }
+
+    /// <summary>The last tick failed in part; the next one runs when the key's backoff ends, not at the interval.</summary>
+    public bool RetryPending { get; set; }
+
+    /// <summary>Engines whose status stream broke or went quiet at the last tick (out of router membership).</summary>
+    public int UnknownEngines { get; set; }
+
+    /// <summary>Instances that did not answer an action at the last tick.</summary>
+    public IReadOnlyList<string> UnresponsiveEngines { get; set; } = [];
 }
 
-/// <summary>The autoscaler's memory of every deployment, shared with the InferenceDeployment reconciler that reports it in status.</summary>
+/// <summary>
+/// The autoscaler's memory of every deployment (its own, used by one tick at a time per deployment), and the immutable
+/// <see cref="ScalingReport"/> it publishes after each tick for the InferenceDeployment reconciler to put in status.
+/// </summary>
 public sealed class ScalingStateStore
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), DeploymentScalingState> _states = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), ScalingReport> _reports = new();
+
+    /// <summary>Replaces the deployment's report.</summary>
+    public void Publish(string ns, string name, ScalingReport report) => _reports[(ns, name)] = report;
+
+    /// <summary>The deployment's last report, if the autoscaler has ticked it.</summary>
+    public ScalingReport? Report(string ns, string name) => _reports.GetValueOrDefault((ns, name));
 
     /// <summary>The state of a deployment, made (or remade when the policy changed) on demand.</summary>
     public DeploymentScalingState For(string ns, string name, string policyName) =>
@@ -56,7 +81,11 @@ public sealed class ScalingStateStore
     public DeploymentScalingState? Find(string ns, string name) => _states.GetValueOrDefault((ns, name));
 
     /// <summary>Forgets a deleted deployment.</summary>
-    public void Remove(string ns, string name) => _states.TryRemove((ns, name), out _);
+    public void Remove(string ns, string name)
+    {
+        _states.TryRemove((ns, name), out _);
+        _reports.TryRemove((ns, name), out _);
+    }
 
     /// <summary>Keys of every deployment with state.</summary>
     public IReadOnlyCollection<(string Namespace, string Name)> Keys => _states.Keys.ToArray();

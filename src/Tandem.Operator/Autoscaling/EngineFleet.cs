@@ -9,6 +9,7 @@ namespace Tandem.Operator.Autoscaling;
 /// <summary>
 /// The operator's connections to engines and routers: one gRPC channel per pod address, the latest status of every
 /// engine and the latest load of every router from their streams. Addresses of pods that went away are released.
+/// A stream that broke or went quiet past <see cref="DefaultStaleAfter"/> makes its engine Unknown, never "as last seen".
 /// </summary>
 public sealed class EngineFleet : IAsyncDisposable
 {
@@ -17,16 +18,23 @@ public sealed class EngineFleet : IAsyncDisposable
     private readonly StreamWatchers<EngineObservation> _engines;
     private readonly StreamWatchers<RouterLoad> _routers;
 
-    public EngineFleet(ControlClientOptions options, ILogger<EngineFleet> logger)
+    /// <summary>Engines and routers send a status at least every 2 s; three missed heartbeats make one Unknown.</summary>
+    public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(6);
+
+    public EngineFleet(ControlClientOptions options, ILogger<EngineFleet> logger, TimeSpan? staleAfter = null)
     {
         _pool = new EngineConnectionPool(options);
         _vllm = new VllmEngines(new HttpClient { Timeout = options.CallDeadline }, options.VllmPollInterval, options.Time);
-        _engines = new StreamWatchers<EngineObservation>((address, ct) => EngineClient(address).WatchAsync(e => logger.LogDebug(e, "Engine stream {Address} broke", address), ct), logger);
-        _routers = new StreamWatchers<RouterLoad>((address, ct) => _pool.Router(address).WatchLoadAsync(e => logger.LogDebug(e, "Router stream {Address} broke", address), ct), logger);
+        var stale = staleAfter ?? DefaultStaleAfter;
+        _engines = new StreamWatchers<EngineObservation>((address, onError, ct) => EngineClient(address).WatchAsync(onError, ct), stale, options.Time, logger);
+        _routers = new StreamWatchers<RouterLoad>((address, onError, ct) => _pool.Router(address).WatchLoadAsync(onError, ct), stale, options.Time, logger);
     }
 
-    /// <summary>The latest status of the engine whose control endpoint is <paramref name="address"/> (watching starts on first ask).</summary>
+    /// <summary>The current status of the engine whose control endpoint is <paramref name="address"/> (watching starts on first ask); null unless fresh.</summary>
     public EngineObservation? Engine(string address) => _engines.Latest(address);
+
+    /// <summary>What is known of the engine at <paramref name="address"/>: its latest status and whether it is current.</summary>
+    public StreamSighting<EngineObservation> EngineSighting(string address) => _engines.Sighting(address);
 
     /// <summary>The latest load of the router whose control endpoint is <paramref name="address"/>.</summary>
     public RouterLoad? Router(string address) => _routers.Latest(address);

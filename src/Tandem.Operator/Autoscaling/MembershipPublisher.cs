@@ -8,20 +8,22 @@ namespace Tandem.Operator.Autoscaling;
 
 /// <summary>
 /// Tells every router pod which instances serve which role (active ones take new work; draining ones finish theirs).
-/// Sends only when membership changed or a router has not applied it; versions grow strictly, surviving restarts
-/// because they start from the clock.
+/// Sends only when membership changed or a router has not applied it, to all routers at once. Versions are fenced by
+/// the lease epoch (<see cref="MembershipVersions"/>): a stale leader's update can never win over a newer leader's.
+/// Instances whose engine is Unknown are left out until they answer again.
 /// </summary>
-public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPublisher> logger)
+public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPublisher> logger, LeaderFence? fence = null)
 {
     /// <summary>
     /// Publishes the observed membership; instances in <paramref name="drainingNext"/> are already shown as draining, so
-    /// routers stop sending them new work before the Drain call reaches them (stop routing, then drain).
+    /// routers stop sending them new work before the Drain call reaches them (stop routing, then drain). Returns false
+    /// when a router did not take it.
     /// </summary>
-    public async Task PublishAsync(InferenceDeployment deployment, FleetObservation observation, DeploymentScalingState state, DateTimeOffset now, CancellationToken cancel,
+    public async Task<bool> PublishAsync(InferenceDeployment deployment, FleetObservation observation, DeploymentScalingState state, DateTimeOffset now, CancellationToken cancel,
         IReadOnlySet<string>? drainingNext = null)
     {
         var members = observation.Instances
-            .Where(i => i.ServingAddress is not null && i.View.State is InstanceState.Active or InstanceState.Draining && i.View.Role is not null)
+            .Where(i => !i.Unknown && i.ServingAddress is not null && i.View.State is InstanceState.Active or InstanceState.Draining && i.View.Role is not null)
             .Select(i => new Member
             {
                 Id = i.Pod.Metadata.Name,
@@ -34,31 +36,54 @@ public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPub
         var behind = observation.Routers.Any(r => fleet.Router(r.ControlAddress) is not { } load || load.MembershipVersion < state.MembershipVersion);
         if (observation.Routers.Count == 0 || (fingerprint == state.MembershipFingerprint && !behind))
         {
-            return;
+            return true;
         }
 
-        if (fingerprint != state.MembershipFingerprint)
+        if (fingerprint != state.MembershipFingerprint || state.MembershipVersion == 0)
         {
-            state.MembershipVersion = Math.Max(state.MembershipVersion + 1, now.ToUnixTimeMilliseconds());
+            state.MembershipVersion = MembershipVersions.Next(state.MembershipVersion, fence?.Epoch ?? 0, now);
         }
 
-        var applied = 0;
-        foreach (var (pod, address) in observation.Routers)
+        var version = state.MembershipVersion;
+        var sent = await Task.WhenAll(observation.Routers.Select(async router =>
         {
             try
             {
-                await fleet.RouterClient(address).SetMembershipAsync(state.MembershipVersion, members, cancel).ConfigureAwait(false);
-                applied++;
+                fence?.Check($"router membership version {version}");
+                await fleet.RouterClient(router.ControlAddress).SetMembershipAsync(version, members, cancel).ConfigureAwait(false);
+                return true;
             }
-            catch (Exception error) when (error is not OperationCanceledException || !cancel.IsCancellationRequested)
+            catch (Exception error) when (error is not LeadershipLostException && (error is not OperationCanceledException || !cancel.IsCancellationRequested))
             {
-                logger.LogWarning(error, "Router {Pod} did not take membership version {Version}", pod.Metadata.Name, state.MembershipVersion);
+                logger.LogWarning(error, "Router {Pod} did not take membership version {Version}", router.Pod.Metadata.Name, version);
+                return false;
             }
-        }
+        })).ConfigureAwait(false);
 
-        if (applied == observation.Routers.Count)
+        if (sent.All(ok => ok))
         {
             state.MembershipFingerprint = fingerprint;
+            return true;
         }
+
+        return false;
     }
+}
+
+/// <summary>
+/// Router membership versions: the lease epoch in the high bits, the clock in milliseconds below, and strictly growing.
+/// A new leader's epoch is higher, so none of its versions can be beaten by one a stale leader computes later; without
+/// leader election (epoch 0) the clock alone keeps versions growing across restarts.
+/// </summary>
+public static class MembershipVersions
+{
+    /// <summary>Bits below the epoch: milliseconds since 1970 fit until the year 2109.</summary>
+    public const int EpochShift = 42;
+
+    /// <summary>The version after <paramref name="previous"/> for a leader of <paramref name="epoch"/> at <paramref name="now"/>.</summary>
+    public static long Next(long previous, long epoch, DateTimeOffset now) =>
+        Math.Max(previous + 1, (epoch << EpochShift) + Math.Max(0, now.ToUnixTimeMilliseconds()));
+
+    /// <summary>The epoch a version was published under.</summary>
+    public static long EpochOf(long version) => version >> EpochShift;
 }

@@ -10,12 +10,12 @@ using Tandem.Scaling.Lifecycle;
 namespace Tandem.Operator.Deployments;
 
 /// <summary>
-/// Computes an InferenceDeployment's status from its pods (role and state labels), pools and the autoscaler's memory.
+/// Computes an InferenceDeployment's status from its pods (role and state labels), pools and the autoscaler's report.
 /// Call it on a copy of the object (as <c>UpdateStatusAsync</c> passes): the status is updated in place.
 /// </summary>
 public static class DeploymentStatusBuilder
 {
-    public static InferenceDeploymentStatus Build(InferenceDeployment deployment, ICache<V1Pod> pods, ICache<EnginePool> pools, DeploymentScalingState? state, DateTimeOffset now)
+    public static InferenceDeploymentStatus Build(InferenceDeployment deployment, ICache<V1Pod> pods, ICache<EnginePool> pools, ScalingReport? state, DateTimeOffset now)
     {
         var ns = deployment.Metadata.NamespaceProperty;
         var name = deployment.Metadata.Name;
@@ -52,7 +52,7 @@ public static class DeploymentStatusBuilder
         return status;
     }
 
-    private static void SetConditions(InferenceDeployment deployment, InferenceDeploymentStatus status, DeploymentScalingState? state, bool routerReady, long? generation, DateTimeOffset now)
+    private static void SetConditions(InferenceDeployment deployment, InferenceDeploymentStatus status, ScalingReport? state, bool routerReady, long? generation, DateTimeOffset now)
     {
         var prefill = status.Prefill!;
         var decode = status.Decode!;
@@ -95,7 +95,7 @@ public static class DeploymentStatusBuilder
         status.Conditions = c;
     }
 
-    private static (bool, string, string) Limited(DeploymentScalingState? state, int unschedulable)
+    private static (bool, string, string) Limited(ScalingReport? state, int unschedulable)
     {
         if (unschedulable > 0)
         {

@@ -87,7 +87,7 @@ public sealed class InferenceDeploymentReconciler(
         await appsClient.CreateOrUpdateAsync(deployment, ChildResources.RouterDeployment(deployment), cancellationToken: cancel).ConfigureAwait(false);
         await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RouterService(deployment), cancellationToken: cancel).ConfigureAwait(false);
 
-        var state = store.Find(request.Namespace, request.Name);
+        var state = store.Report(request.Namespace, request.Name);
         await deploymentClient.UpdateStatusAsync(deployment, d => d.Status = DeploymentStatusBuilder.Build(d, pods, pools, state, now), cancel).ConfigureAwait(false);
         return ReconcileResult.After(Refresh);
     }

@@ -5,9 +5,23 @@ public sealed class OperatorOptions
 {
     public const string SectionName = "Operator";
 
-    /// <summary>How often the autoscaler checks which deployments are due (each decides once per its own interval).</summary>
-    public TimeSpan AutoscalerTick { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Deadline of one engine or router control call attempt.</summary>
+    public TimeSpan ControlCallDeadline { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Deadline of one engine or router control call.</summary>
-    public TimeSpan ControlCallDeadline { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Retries of a control call within one tick (transient failures); later ticks retry with the key's backoff.</summary>
+    public int ControlCallRetries { get; set; } = 1;
+
+    /// <summary>
+    /// Deadline of one deployment's autoscaler tick (observe, decide, act, publish): a deployment whose engines hang
+    /// holds one autoscaler worker at most this long.
+    /// </summary>
+    public TimeSpan TickDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Ticks of different deployments that run at once (default for <c>Runtime:ControllerWorkers:autoscaler</c>).</summary>
+    public int AutoscalerWorkers { get; set; } = 4;
+
+    /// <summary>First retry delay of a deployment whose tick failed; it doubles per failure up to <see cref="AutoscalerMaxBackoff"/>.</summary>
+    public TimeSpan AutoscalerBaseBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan AutoscalerMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 }

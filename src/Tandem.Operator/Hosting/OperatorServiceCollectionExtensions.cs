@@ -35,17 +35,34 @@ public static class OperatorServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new AutoscalerMetrics(sp.GetRequiredService<RuntimeMetrics>().Registry));
         services.TryAddSingleton<ScalingStateStore>();
-        services.TryAddSingleton(sp => new EngineFleet(
-            new ControlClientOptions { CallDeadline = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.ControlCallDeadline, Time = sp.GetRequiredService<TimeProvider>() },
-            sp.GetRequiredService<ILogger<EngineFleet>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<OperatorOptions>>().Value;
+            return new EngineFleet(
+                new ControlClientOptions { CallDeadline = o.ControlCallDeadline, MaxRetries = o.ControlCallRetries, Time = sp.GetRequiredService<TimeProvider>() },
+                sp.GetRequiredService<ILogger<EngineFleet>>());
+        });
+        services.TryAddSingleton<LeaderFence>();
         services.TryAddSingleton<FleetObserver>();
         services.TryAddSingleton<ActionExecutor>();
         services.TryAddSingleton<MembershipPublisher>();
         services.TryAddSingleton<DeploymentScaler>();
-        services.TryAddSingleton<AutoscalerService>();
-        services.AddHostedService(sp => sp.GetRequiredService<AutoscalerService>());
+
+        // The autoscaler: a second controller keyed by InferenceDeployment, fed by its pools and engine pods too.
+        var autoscaling = configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() ?? new OperatorOptions();
+        services.AddController<InferenceDeployment, AutoscalerReconciler>(AutoscalerReconciler.ControllerName)
+            .Owns<EnginePool>()
+            .Watches<V1Pod>(DeploymentOf)
+            .WithBackoff(new Tandem.Runtime.Queue.ExponentialBackoff(autoscaling.AutoscalerBaseBackoff, autoscaling.AutoscalerMaxBackoff));
+        services.PostConfigure<RuntimeOptions>(o => o.ControllerWorkers.TryAdd(AutoscalerReconciler.ControllerName, autoscaling.AutoscalerWorkers));
         return services;
     }
+
+    // An engine pod's change is the autoscaler's business at once (a pod came, went, or got its address).
+    private static IEnumerable<ReconcileRequest> DeploymentOf(V1Pod pod) =>
+        InstanceLabels.Label(pod, WellKnownLabels.Component) == InstanceLabels.Components.Engine && InstanceLabels.Label(pod, WellKnownLabels.Deployment) is { } deployment
+            ? [new ReconcileRequest(pod.Metadata.NamespaceProperty, deployment)]
+            : [];
 
     // An engine pod's change re-reconciles its role's pool (labels name the deployment and the role).
     private static IEnumerable<ReconcileRequest> PoolsOf(V1Pod pod)

@@ -43,4 +43,12 @@ public sealed class ControllerBuilder<TEntity> where TEntity : class, IKubernete
         _registration.Workers = workers;
         return this;
     }
+
+    /// <summary>Retries a failed key after <paramref name="backoff"/> (per key, doubling) instead of the runtime's default.</summary>
+    public ControllerBuilder<TEntity> WithBackoff(Queue.ExponentialBackoff backoff)
+    {
+        ArgumentNullException.ThrowIfNull(backoff);
+        _registration.Backoff = backoff;
+        return this;
+    }
 }

@@ -29,6 +29,9 @@ public sealed class ControllerRegistration
     /// <summary>Workers set by the builder; null means the options decide.</summary>
     public int? Workers { get; internal set; }
 
+    /// <summary>Per-key backoff after errors set by the builder; null means the runtime's default.</summary>
+    public Queue.ExponentialBackoff? Backoff { get; internal set; }
+
     internal Func<IServiceProvider, ReconcileRequest, CancellationToken, Task<ReconcileResult>> Reconcile { get; }
 
     internal void AddSource<T>(Func<T, IEnumerable<ReconcileRequest>> map, Func<T, T, bool>? updateFilter)

@@ -22,6 +22,13 @@ internal sealed class ControllersHostedService(
     RuntimeMetrics metrics,
     RuntimeStatus status) : BackgroundService
 {
+    /// <summary>
+    /// A key taken while the lease may have passed to another replica (renewals stopped, e.g. the process was paused)
+    /// is not reconciled: no write after the fence. It is looked at again shortly; by then this replica has renewed or
+    /// the lost lease has stopped it.
+    /// </summary>
+    private static readonly TimeSpan NotLeaderRecheck = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var all = registrations.ToList();
@@ -43,8 +50,8 @@ internal sealed class ControllersHostedService(
         {
             var controller = new Controller(
                 r.Name,
-                (request, ct) => r.Reconcile(services, request, ct),
-                new ControllerSettings(r.Workers ?? o.WorkersFor(r.Name), o.GracefulShutdownTimeout),
+                (request, ct) => leadership.IsLeader ? r.Reconcile(services, request, ct) : Task.FromResult(ReconcileResult.After(NotLeaderRecheck)),
+                new ControllerSettings(r.Workers ?? o.WorkersFor(r.Name), o.GracefulShutdownTimeout, r.Backoff),
                 time,
                 loggers.CreateLogger("Tandem.Runtime.Controller." + r.Name),
                 metrics);

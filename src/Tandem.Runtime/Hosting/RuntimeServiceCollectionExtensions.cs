@@ -64,15 +64,16 @@ public static class RuntimeServiceCollectionExtensions
 
     /// <summary>
     /// Adds a controller for <typeparamref name="TEntity"/> whose reconciler is resolved from a fresh DI scope per
-    /// reconcile. Changes to <typeparamref name="TEntity"/> enqueue it unless only its status changed.
+    /// reconcile. Changes to <typeparamref name="TEntity"/> enqueue it unless only its status changed. A second
+    /// controller for the same kind (another loop keyed by the same objects) needs its own <paramref name="name"/>.
     /// </summary>
-    public static ControllerBuilder<TEntity> AddController<TEntity, TReconciler>(this IServiceCollection services)
+    public static ControllerBuilder<TEntity> AddController<TEntity, TReconciler>(this IServiceCollection services, string? name = null)
         where TEntity : class, IKubernetesObject<V1ObjectMeta>
         where TReconciler : class, IReconciler<TEntity>
     {
         services.TryAddScoped<TReconciler>();
         var type = ResourceType.Of<TEntity>();
-        var registration = new ControllerRegistration(type.Kind.ToLowerInvariant(), type, static async (sp, request, ct) =>
+        var registration = new ControllerRegistration(name ?? type.Kind.ToLowerInvariant(), type, static async (sp, request, ct) =>
         {
             await using var scope = sp.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
             return await scope.ServiceProvider.GetRequiredService<TReconciler>().ReconcileAsync(request, ct).ConfigureAwait(false);

@@ -12,6 +12,8 @@ namespace Tandem.Runtime.LeaderElection;
 /// Holds the coordination.k8s.io Lease with KubernetesClient's <see cref="LeaderElector"/> and <see cref="LeaseLock"/>.
 /// Losing the lease stops the application (as controller-runtime exits) so no two replicas reconcile; a graceful stop
 /// releases the lease (empty holder, 1 s duration) so a standby takes over at once instead of after the lease expires.
+/// Every acquire and renew goes through <see cref="FencingLeaseLock"/>, so <see cref="ILeadership.IsLeader"/> ends by
+/// itself a renew deadline after the last successful renewal began (a paused leader stops acting before it resumes).
 /// With leader election off, this replica leads at start.
 /// </summary>
 internal sealed class LeaderElectionHostedService(
@@ -20,6 +22,7 @@ internal sealed class LeaderElectionHostedService(
     Leadership leadership,
     IHostApplicationLifetime lifetime,
     RuntimeMetrics metrics,
+    TimeProvider time,
     ILogger<LeaderElectionHostedService> logger) : BackgroundService
 {
     private readonly LeaderElectionOptions _options = options.Value.LeaderElection;
@@ -39,7 +42,7 @@ internal sealed class LeaderElectionHostedService(
         }
 
         _lock = new LeaseLock(kubernetes, LeaseNamespace, _options.LeaseName, leadership.Identity);
-        using var elector = new LeaderElector(new LeaderElectionConfig(_lock)
+        using var elector = new LeaderElector(new LeaderElectionConfig(new FencingLeaseLock(_lock, leadership, time))
         {
             LeaseDuration = _options.LeaseDuration,
             RenewDeadline = _options.RenewDeadline,

@@ -29,9 +29,12 @@ internal sealed class InMemoryPodClient : IResourceClient<V1Pod>
 
     public Task<V1Pod> CreateAsync(V1Pod entity, CancellationToken cancellationToken)
     {
-        _pods.Add(entity.Metadata.Name, entity);
-        Created.Add(entity.Metadata.Name);
-        return Task.FromResult(entity);
+        lock (_pods)
+        {
+            _pods.Add(entity.Metadata.Name, entity);
+            Created.Add(entity.Metadata.Name);
+            return Task.FromResult(entity);
+        }
     }
 
     public Task<V1Pod> ReplaceAsync(V1Pod entity, CancellationToken cancellationToken)
@@ -42,12 +45,53 @@ internal sealed class InMemoryPodClient : IResourceClient<V1Pod>
 
     public Task<V1Pod> ReplaceStatusAsync(V1Pod entity, CancellationToken cancellationToken) => ReplaceAsync(entity, cancellationToken);
 
-    public Task<V1Pod> PatchAsync(string? ns, string name, V1Patch patch, CancellationToken cancellationToken) => Task.FromResult(_pods[name]);
+    /// <summary>Metadata merge patches (labels, annotations) applied in order; a null value removes the key.</summary>
+    public List<(string Pod, string Patch)> Patches { get; } = [];
+
+    public Task<V1Pod> PatchAsync(string? ns, string name, V1Patch patch, CancellationToken cancellationToken)
+    {
+        lock (_pods)
+        {
+            var pod = _pods[name];
+            var body = patch.Content as string ?? throw new ArgumentException("string patches only");
+            Patches.Add((name, body));
+            var metadata = System.Text.Json.Nodes.JsonNode.Parse(body)?["metadata"];
+            pod.Metadata.Labels = Merge(pod.Metadata.Labels, metadata?["labels"]);
+            pod.Metadata.Annotations = Merge(pod.Metadata.Annotations, metadata?["annotations"]);
+            return Task.FromResult(pod);
+        }
+    }
+
+    private static IDictionary<string, string>? Merge(IDictionary<string, string>? into, System.Text.Json.Nodes.JsonNode? patch)
+    {
+        if (patch is not System.Text.Json.Nodes.JsonObject changes)
+        {
+            return into;
+        }
+
+        var merged = new Dictionary<string, string>(into ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in changes)
+        {
+            if (value is null)
+            {
+                merged.Remove(key);
+            }
+            else
+            {
+                merged[key] = value.GetValue<string>();
+            }
+        }
+
+        return merged;
+    }
 
     public Task<bool> DeleteAsync(string? ns, string name, CancellationToken cancellationToken)
     {
-        Deleted.Add(name);
-        return Task.FromResult(_pods.Remove(name));
+        lock (_pods)
+        {
+            Deleted.Add(name);
+            return Task.FromResult(_pods.Remove(name));
+        }
     }
 }
 

@@ -178,6 +178,8 @@ public sealed class HelpersOnEmulatorTests(ClusterFixture fixture) : IClassFixtu
     private sealed class StaticLeadership : ILeadership
     {
         public bool IsLeader => true;
+
+        public long Epoch => 0;
         public string Identity => "test-replica";
         public Task WaitForLeadershipAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -1,0 +1,45 @@
+using Tandem.Scaling.Lifecycle;
+using Tandem.Scaling.Policies;
+
+namespace Tandem.Operator.Autoscaling;
+
+/// <summary>
+/// What the autoscaler reports about one deployment after a tick: an immutable snapshot, published whole, so the status
+/// builder (on the InferenceDeployment reconciler's thread) never reads the autoscaler's working memory.
+/// </summary>
+public sealed record ScalingReport
+{
+    public ScalingDecision? LastDecision { get; init; }
+
+    public DateTimeOffset? LastDecisionTime { get; init; }
+
+    /// <summary>The last decision that changed a pool.</summary>
+    public (InstanceRole Role, int From, int To, string Reason, string Message)? LastChange { get; init; }
+
+    public DateTimeOffset? LastScaleTime { get; init; }
+
+    /// <summary>The router membership version last published.</summary>
+    public long MembershipVersion { get; init; }
+
+    /// <summary>Unschedulable engine pods seen at the last tick (insufficient GPU capacity).</summary>
+    public int UnschedulablePods { get; init; }
+
+    /// <summary>Engines whose status stream broke or went quiet at the last tick (out of router membership).</summary>
+    public int UnknownEngines { get; init; }
+
+    /// <summary>Instances that did not answer an action at the last tick.</summary>
+    public IReadOnlyList<string> UnresponsiveEngines { get; init; } = [];
+
+    /// <summary>A snapshot of <paramref name="state"/>'s reportable part.</summary>
+    public static ScalingReport Of(DeploymentScalingState state) => new()
+    {
+        LastDecision = state.LastDecision,
+        LastDecisionTime = state.LastDecisionTime,
+        LastChange = state.LastChange,
+        LastScaleTime = state.LastScaleTime,
+        MembershipVersion = state.MembershipVersion,
+        UnschedulablePods = state.UnschedulablePods,
+        UnknownEngines = state.UnknownEngines,
+        UnresponsiveEngines = state.UnresponsiveEngines.ToArray(),
+    };
+}
