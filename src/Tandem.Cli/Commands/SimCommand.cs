@@ -24,9 +24,10 @@ internal static class SimCommand
         var interval = new Option<double>("--interval") { Description = "Seconds between decisions.", DefaultValueFactory = _ => 1 };
         var json = new Option<string?>("--json") { Description = "Write the JSON report here." };
         var plot = new Option<string?>("--plot") { Description = "Write a plot of load and instances per role (.png or .svg)." };
+        var target = new Option<double>("--target") { Description = "Attainment target (0..1] the fair static fleet must reach; the name static runs that fleet.", DefaultValueFactory = _ => 0.99 };
 
         var command = new Command("sim", "Simulate scaling policies side by side on a request trace (virtual time).");
-        foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, delay, interval, json, plot })
+        foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, delay, interval, target, json, plot })
         {
             command.Options.Add(option);
         }
@@ -50,6 +51,7 @@ internal static class SimCommand
                 {
                     Model = numbers,
                     Interval = TimeSpan.FromSeconds(parse.GetValue(interval)),
+                    AttainmentTarget = parse.GetValue(target),
                     Bounds = new ScalingBounds
                     {
                         Features = ScalingFeatureNames.Parse(parse.GetValue(features)),
@@ -61,7 +63,7 @@ internal static class SimCommand
                 var comparison = PolicyComparison.Run(requests, names, options);
 
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{parse.GetValue(trace)} window {parse.GetValue(window) ?? "all"} scale {parse.GetValue(scale)}: {requests.Count} requests, model {numbers.Name}, oracle {comparison.OracleGpuSeconds:0.0} GPU-seconds"));
+                    $"{parse.GetValue(trace)} window {parse.GetValue(window) ?? "all"} scale {parse.GetValue(scale)}: {requests.Count} requests, model {numbers.Name}, {comparison.RenderYardsticks()}"));
                 await output.WriteLineAsync(comparison.RenderTable());
                 if (parse.GetValue(json) is { } jsonPath)
                 {

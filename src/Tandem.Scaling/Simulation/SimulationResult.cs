@@ -2,16 +2,24 @@ using Tandem.Scaling.Workload;
 
 namespace Tandem.Scaling.Simulation;
 
-/// <summary>The outcome of one simulated run: every request's token times, GPU-seconds, the timeline and the scale events.</summary>
+/// <summary>
+/// The outcome of one simulated run: every request's token times, GPU-seconds, the timeline and the scale events.
+/// <see cref="GpuSeconds"/> is the headline: <see cref="ServingGpuSeconds"/> (pods holding weights: loading, active,
+/// draining, warm) plus <see cref="ReservedGpuSeconds"/> (pods without weights: pending, standby).
+/// </summary>
 public sealed record SimulationResult(
     string Policy,
     IReadOnlyList<RequestOutcome> Outcomes,
-    double GpuSeconds,
+    double ServingGpuSeconds,
+    double ReservedGpuSeconds,
     double EndSeconds,
     IReadOnlyList<TimelineSample> Timeline,
     IReadOnlyList<ScaleEvent> Events,
     SloTargets Slo)
 {
+    /// <summary>Serving plus reserved GPU-seconds.</summary>
+    public double GpuSeconds => ServingGpuSeconds + ReservedGpuSeconds;
+
     /// <summary>The shared stats table's numbers for this run.</summary>
     public RunStats Stats() => RunStatsCalculator.Compute(Outcomes, Slo, GpuSeconds);
 }

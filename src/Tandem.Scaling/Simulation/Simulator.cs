@@ -55,6 +55,11 @@ public sealed class Simulator
     {
         options.Model.Validate();
         options.Bounds.Validate();
+        if (policy is StaticPolicy fixedFleet)
+        {
+            options = options with { Bounds = fixedFleet.Fit(options.Bounds) };
+        }
+
         if (options.Interval <= TimeSpan.Zero)
         {
             throw new ArgumentException("interval: must be > 0.");
@@ -112,10 +117,11 @@ public sealed class Simulator
         }
 
         var gpuSeconds = everyPod.Sum(p => (Math.Min(p.Deleted ?? end, end) - p.Created) * model.GpusPerInstance);
+        var reserved = everyPod.Sum(p => p.ReservedSecondsUntil(end) * model.GpusPerInstance);
         var outcomes = requests.Select(r => r.Error is null
             ? new RequestOutcome(r.Arrival, r.Input, r.Output, r.Tokens)
             : RequestOutcome.Failure(r.Arrival, r.Input, r.Output, r.Error)).ToArray();
-        return new SimulationResult(policy.Name, outcomes, gpuSeconds, end, timeline, scaleEvents, options.EffectiveSlo);
+        return new SimulationResult(policy.Name, outcomes, gpuSeconds - reserved, reserved, end, timeline, scaleEvents, options.EffectiveSlo);
     }
 
     private void Handle(Event e)
