@@ -38,6 +38,8 @@ public class SimulatorTests
         var result = Simulator.Run([new TraceRequest(0, 100, 2), new TraceRequest(100, 100, 2)], new BoundsPolicy(), options);
 
         Assert.Equal(4 * result.EndSeconds, result.GpuSeconds, 6);
+        Assert.Equal(2 * result.EndSeconds, result.ReservedGpuSeconds, 6);
+        Assert.Equal(2 * result.EndSeconds, result.ServingGpuSeconds, 6);
         Assert.True(result.EndSeconds > 100);
     }
 
@@ -93,17 +95,5 @@ public class SimulatorTests
         Assert.Equal(a.GpuSeconds, b.GpuSeconds);
         Assert.Equal(a.Events, b.Events);
         Assert.Equal(a.Stats(), b.Stats());
-    }
-
-    [Fact]
-    public void Oracle_holds_the_fewest_instances_that_keep_up_each_second()
-    {
-        // 30000 prompt tokens in second 0 (3 prefill instances at R = 12000), then nothing: decode stays at its min.
-        var trace = new[] { new TraceRequest(0, 15000, 1), new TraceRequest(0.5, 15000, 1) };
-
-        var gpuSeconds = Oracle.GpuSeconds(trace, Model, new ScalingBounds());
-
-        // Horizon = ceil(0.5 + 0.01 + 1.25) + 1 = 3 s: second 0 holds 3 + 1, seconds 1 and 2 hold 1 + 1.
-        Assert.Equal(8, gpuSeconds, 9);
     }
 }
