@@ -22,12 +22,13 @@ internal static class SimCommand
         var standby = new Option<int>("--standby") { Description = "Standby pods kept for the fast tier.", DefaultValueFactory = _ => 1 };
         var delay = new Option<double>("--scale-down-delay") { Description = "Seconds a drained instance stays warm.", DefaultValueFactory = _ => 30 };
         var interval = new Option<double>("--interval") { Description = "Seconds between decisions.", DefaultValueFactory = _ => 1 };
+        var dispatch = new Option<DispatchOrder>("--dispatch") { Description = "Prefill queue order: Deadline (earliest TTFT deadline first, late prompts behind) or Fifo.", DefaultValueFactory = _ => DispatchOrder.Deadline };
         var json = new Option<string?>("--json") { Description = "Write the JSON report here." };
         var plot = new Option<string?>("--plot") { Description = "Write a plot of load and instances per role (.png or .svg)." };
         var target = new Option<double>("--target") { Description = "Attainment target (0..1] the fair static fleet must reach; the name static runs that fleet.", DefaultValueFactory = _ => 0.99 };
 
         var command = new Command("sim", "Simulate scaling policies side by side on a request trace (virtual time).");
-        foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, delay, interval, target, json, plot })
+        foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, delay, interval, target, dispatch, json, plot })
         {
             command.Options.Add(option);
         }
@@ -52,6 +53,7 @@ internal static class SimCommand
                     Model = numbers,
                     Interval = TimeSpan.FromSeconds(parse.GetValue(interval)),
                     AttainmentTarget = parse.GetValue(target),
+                    Dispatch = parse.GetValue(dispatch),
                     Bounds = new ScalingBounds
                     {
                         Features = ScalingFeatureNames.Parse(parse.GetValue(features)),

@@ -60,8 +60,14 @@ internal sealed class SimInstance(string id, InstanceState state, InstanceRole? 
 }
 
 /// <summary>One simulated request and the times of its tokens.</summary>
-internal sealed class SimRequest(double arrival, int input, int output)
+internal sealed class SimRequest(double arrival, int input, int output, double ttftDeadline, int seq)
 {
+    /// <summary>When the first token is due (arrival + the SLO's TTFT for this prompt).</summary>
+    public double TtftDeadline { get; } = ttftDeadline;
+
+    /// <summary>Arrival order, the tie-break among equal deadlines.</summary>
+    public int Seq { get; } = seq;
+
     public double Arrival { get; } = arrival;
     public int Input { get; } = input;
     public int Output { get; } = output;

@@ -17,6 +17,9 @@ public sealed record SimulationResult(
     IReadOnlyList<ScaleEvent> Events,
     SloTargets Slo)
 {
+    /// <summary>Prompts the deadline-ordered queue moved behind the rest because they could no longer meet their TTFT.</summary>
+    public int Deprioritised { get; init; }
+
     /// <summary>Serving plus reserved GPU-seconds.</summary>
     public double GpuSeconds => ServingGpuSeconds + ReservedGpuSeconds;
 
