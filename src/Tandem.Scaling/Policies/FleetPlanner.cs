@@ -167,15 +167,17 @@ public static class FleetPlanner
                 return;
             }
 
-            var excess = supply - settings.Replicas;
+            // Deletion counts only instances without weights: a warm instance is often taken back (a drain undone within
+            // the hold), and counting it here deleted a standby pod that the next scale-up then had to cold-start again.
+            var excess = idleStandby.Count + unloaded + pendingLeft - settings.Replicas;
             foreach (var i in idleStandby.Where(i => input.Now - i.StateSince >= settings.IdleTimeout).OrderBy(i => i.StateSince).ThenBy(i => i.Id, StringComparer.Ordinal))
             {
-                if (excess == 0)
+                if (excess <= 0)
                 {
                     break;
                 }
 
-                Take(new DeletePod(i.Id, $"standby buffer {supply} > standby.replicas {settings.Replicas} and {i.Id} idle past idleTimeout: delete its pod"), i.Id);
+                Take(new DeletePod(i.Id, $"standby buffer {supply - warm} > standby.replicas {settings.Replicas} and {i.Id} idle past idleTimeout: delete its pod"), i.Id);
                 excess--;
             }
         }

@@ -362,6 +362,7 @@ public sealed class Simulator
         {
             QueuedRequests = prefillQueue.Count,
             PromptTokensPerSecond = recentTokens / RateWindowSeconds,
+            FastPromptTokensPerSecond = FastRate(),
         };
         var decision = policy.Decide(new ScalingInput(at, model, options.Bounds, load, views));
         foreach (var action in decision.Actions)
@@ -379,6 +380,22 @@ public sealed class Simulator
     }
 
     private const double RateWindowSeconds = 10;
+
+    /// <summary>The router's fast estimate: prompt tokens of the last <see cref="RouterLoad.FastWindow"/> per second.</summary>
+    private double FastRate()
+    {
+        var window = RouterLoad.FastWindow.TotalSeconds;
+        long tokens = 0;
+        foreach (var (at, t) in recentArrivals)
+        {
+            if (at >= now - window)
+            {
+                tokens += t;
+            }
+        }
+
+        return tokens / window;
+    }
 
     private int Count(InstanceState state) => instances.Count(i => i.State == state);
 

@@ -1,0 +1,68 @@
+using Tandem.Scaling.Lifecycle;
+
+namespace Tandem.Scaling.Policies;
+
+/// <summary>
+/// The workload's own recent history of lulls (spans with no prompt arriving and none queued), which tells how long
+/// prefill capacity is worth keeping after a burst: a lull that ends within the hold meets the next burst with the
+/// capacity still serving; a lull longer than the hold gives the capacity back. The hold is the
+/// <see cref="LullQuantile"/> quantile of the last <see cref="Remembered"/> lulls, at least the time a drained instance
+/// holds its GPUs anyway (<see cref="ScaleDownHold.For"/>: draining sooner saves nothing); before any lull is seen the
+/// hold is that floor. One object per deployment (the policy object holds it).
+/// </summary>
+public sealed class BurstMemory
+{
+    /// <summary>Lulls remembered (the most recent ones): the history a hold is computed from.</summary>
+    public const int Remembered = 32;
+
+    /// <summary>Share of remembered lulls the hold outlasts (docs/policies/bounds.md gives the measurement behind it).</summary>
+    public const double LullQuantile = 0.9;
+
+    private readonly Queue<double> lulls = new();
+    private DateTimeOffset? quietSince;
+    private double[] sorted = [];
+
+    /// <summary>Records one decision's load: a lull starts when nothing arrives or waits, and ends when a prompt does.</summary>
+    public void Observe(ScalingInput input)
+    {
+        var busy = input.Load.QueuedPromptTokens > 0 || (input.Load.FastPromptTokensPerSecond ?? input.Load.PromptTokensPerSecond ?? 0) > 0;
+        if (!busy)
+        {
+            quietSince ??= input.Now;
+            return;
+        }
+
+        if (quietSince is { } since && input.Now > since)
+        {
+            lulls.Enqueue((input.Now - since).TotalSeconds);
+            if (lulls.Count > Remembered)
+            {
+                lulls.Dequeue();
+            }
+
+            sorted = lulls.Order().ToArray();
+        }
+
+        quietSince = null;
+    }
+
+    /// <summary>Lulls remembered so far.</summary>
+    public int Count => lulls.Count;
+
+    /// <summary>How long a role must be over-provisioned before prefill gives an instance back.</summary>
+    public TimeSpan HoldFor(ScalingBounds bounds)
+    {
+        var floor = ScaleDownHold.For(bounds);
+        if (sorted.Length == 0)
+        {
+            return floor;
+        }
+
+        var k = Math.Min(sorted.Length - 1, (int)Math.Ceiling(LullQuantile * sorted.Length) - 1);
+        var hold = TimeSpan.FromSeconds(sorted[Math.Max(k, 0)]);
+        return hold > floor ? hold : floor;
+    }
+
+    /// <summary>The role this memory speaks for (prefill: decode load is admitted KV that drains with no burst behind it).</summary>
+    public static InstanceRole Role => InstanceRole.Prefill;
+}

@@ -1,0 +1,70 @@
+using Tandem.Scaling.Lifecycle;
+using Tandem.Scaling.Policies;
+
+namespace Tandem.Scaling.Tests.Policies;
+
+public class BurstMemoryTests
+{
+    private static readonly ScalingBounds Bounds = new();
+
+    private static ScalingInput Load(double second, double rate) =>
+        new(Fleet.T0.AddSeconds(second), Fleet.Model, Bounds, new RouterLoad(0) { PromptTokensPerSecond = rate, FastPromptTokensPerSecond = rate }, []);
+
+    [Fact]
+    public void Before_any_lull_the_hold_is_the_time_a_drained_instance_keeps_its_gpus_anyway()
+    {
+        var memory = new BurstMemory();
+        memory.Observe(Load(0, 1000));
+
+        Assert.Equal(ScaleDownHold.For(Bounds), memory.HoldFor(Bounds));
+    }
+
+    [Fact]
+    public void The_hold_outlasts_nine_in_ten_of_the_remembered_lulls()
+    {
+        var memory = new BurstMemory();
+        var t = 0.0;
+        // Ten lulls of 100, 200, ..., 1000 s, each ended by a burst of one busy second.
+        for (var k = 1; k <= 10; k++)
+        {
+            memory.Observe(Load(t, 5000));
+            memory.Observe(Load(t + 1, 0));
+            t += 1 + k * 100;
+        }
+
+        memory.Observe(Load(t, 5000));
+
+        Assert.Equal(10, memory.Count);
+        Assert.Equal(TimeSpan.FromSeconds(900), memory.HoldFor(Bounds));
+    }
+
+    [Fact]
+    public void Short_lulls_never_shorten_the_hold_below_its_floor()
+    {
+        var memory = new BurstMemory();
+        for (var k = 0; k < 50; k++)
+        {
+            memory.Observe(Load(k * 10, 5000));
+            memory.Observe(Load(k * 10 + 5, 0));
+        }
+
+        Assert.Equal(BurstMemory.Remembered, memory.Count);
+        Assert.Equal(ScaleDownHold.For(Bounds), memory.HoldFor(Bounds));
+    }
+
+    [Fact]
+    public void A_drain_undone_within_the_hold_never_deletes_a_standby_pod()
+    {
+        // A warm instance (drained, weights resident) beside the one standby pod the buffer asks for, idle past idleTimeout:
+        // the warm instance may be taken back, so the standby pod stays (deleting it made the next scale-up cold-start one).
+        var fleet = new Fleet { Bounds = new ScalingBounds { Standby = new StandbySettings(1, TimeSpan.FromSeconds(60)) } }
+            .Active("p0", InstanceRole.Prefill).Active("d0", InstanceRole.Decode)
+            .Add("w0", InstanceState.Warm, InstanceRole.Prefill, sinceSeconds: 0)
+            .Add("s0", InstanceState.Standby, sinceSeconds: 0);
+
+        var actions = FleetPlanner.Plan(fleet.At(Fleet.T0.AddSeconds(20)), 1, 1, 1);
+
+        Assert.DoesNotContain(actions, a => a is DeletePod);
+        Assert.DoesNotContain(actions, a => a is CreatePods);
+    }
+}
