@@ -16,6 +16,8 @@ public sealed class BoundsPolicy : TargetPolicy
 
     public override string Name => "bounds";
 
+    protected override int? StandbyBuffer(ScalingInput input, int growPrefill, int growDecode) => bursts.StandbyBuffer(input, growPrefill, growDecode);
+
     protected override Wish Want(ScalingInput input, FleetMeasures m)
     {
         var model = input.Model;

@@ -26,6 +26,8 @@ public sealed class SloPolicy : TargetPolicy
 
     public override string Name => "slo";
 
+    protected override int? StandbyBuffer(ScalingInput input, int growPrefill, int growDecode) => bursts.StandbyBuffer(input, growPrefill, growDecode);
+
     protected override Wish Want(ScalingInput input, FleetMeasures m)
     {
         var model = input.Model;
