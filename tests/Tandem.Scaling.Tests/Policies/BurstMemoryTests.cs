@@ -67,4 +67,21 @@ public class BurstMemoryTests
         Assert.DoesNotContain(actions, a => a is DeletePod);
         Assert.DoesNotContain(actions, a => a is CreatePods);
     }
+
+    [Fact]
+    public void The_standby_buffer_follows_recent_shortfalls_beyond_the_warm_tier_and_empties_after_the_hold()
+    {
+        var bounds = new ScalingBounds { Standby = new StandbySettings(3, TimeSpan.FromSeconds(60)) };
+        var memory = new BurstMemory();
+        ScalingInput At(double second, params InstanceView[] instances) =>
+            new(Fleet.T0.AddSeconds(second), Fleet.Model, bounds, new RouterLoad(0) { PromptTokensPerSecond = 1000 }, instances);
+        var warm = new InstanceView("w0", InstanceRole.Prefill, InstanceState.Warm, Fleet.T0);
+        var hold = ScaleDownHold.For(bounds).TotalSeconds;
+
+        Assert.Equal(3, memory.StandbyBuffer(At(0), 0, 0));                       // no history yet: standby.replicas
+        Assert.Equal(2, memory.StandbyBuffer(At(hold + 1, warm), 3, 0));         // 3 wanted, 1 warm: 2 beyond the warm tier
+        Assert.Equal(2, memory.StandbyBuffer(At(hold + 2, warm), 1, 0));         // absorbed by warm, the 2 is remembered
+        Assert.Equal(0, memory.StandbyBuffer(At(2 * hold + 2), 0, 0));           // one hold later nothing needed standby
+        Assert.Equal(3, memory.StandbyBuffer(At(2 * hold + 3), 5, 2));           // never above standby.replicas
+    }
 }

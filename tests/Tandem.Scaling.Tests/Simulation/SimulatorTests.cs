@@ -35,7 +35,8 @@ public class SimulatorTests
     {
         // Two requests 100 s apart on 1 prefill + 1 decode + 2 standby pods, no scaling needed: 4 GPUs for the whole run.
         var options = Options(standby: 2) with { Bounds = Options(2).Bounds with { Prefill = new RoleBounds(1, 1, new Band(0.15, 0.4)), Decode = new RoleBounds(1, 1, new Band(0.45, 0.8)) } };
-        var result = Simulator.Run([new TraceRequest(0, 100, 2), new TraceRequest(100, 100, 2)], new BoundsPolicy(), options);
+        // hpa keeps standby.replicas as set (bounds and slo size the buffer from recent bursts).
+        var result = Simulator.Run([new TraceRequest(0, 100, 2), new TraceRequest(100, 100, 2)], new HpaPolicy(), options);
 
         Assert.Equal(4 * result.EndSeconds, result.GpuSeconds, 6);
         Assert.Equal(2 * result.EndSeconds, result.ReservedGpuSeconds, 6);
