@@ -71,6 +71,7 @@ public sealed class SimCommandTests : IDisposable
     [InlineData("--window", "10:5", "--window: '10:5' must have 0 <= START < END")]
     [InlineData("--features", "teleport", "--features: unknown feature 'teleport'")]
     [InlineData("--scale", "0", "--scale must be a positive number")]
+    [InlineData("--standby-sizing", "magic", "--standby-sizing: 'magic' must be fixed or bursts")]
     [InlineData("--target", "1.5", "--target: attainment target must be in (0, 1]")]
     public async Task Sim_rejects_bad_input_naming_the_flag(string flag, string value, string message)
     {

@@ -20,6 +20,7 @@ internal static class SimCommand
         var policies = new Option<string>("--policies") { Description = "Comma-separated policies: " + string.Join(", ", ScalingPolicies.Names) + " (static:P:D for fixed counts).", DefaultValueFactory = _ => "bounds,slo,hpa,static" };
         var features = new Option<string?>("--features") { Description = "Comma-separated features: " + string.Join(", ", ScalingFeatureNames.Names) + "." };
         var standby = new Option<int>("--standby") { Description = "Standby pods kept for the fast tier.", DefaultValueFactory = _ => 1 };
+        var sizing = new Option<string>("--standby-sizing") { Description = "fixed (keep --standby pods) or bursts (bounds and slo keep what recent bursts needed beyond warm, at most --standby).", DefaultValueFactory = _ => "fixed" };
         var delay = new Option<double>("--scale-down-delay") { Description = "Seconds a drained instance stays warm.", DefaultValueFactory = _ => 30 };
         var interval = new Option<double>("--interval") { Description = "Seconds between decisions.", DefaultValueFactory = _ => 1 };
         var dispatch = new Option<DispatchOrder>("--dispatch") { Description = "Prefill queue order: Deadline (earliest TTFT deadline first, late prompts behind) or Fifo.", DefaultValueFactory = _ => DispatchOrder.Deadline };
@@ -28,7 +29,7 @@ internal static class SimCommand
         var target = new Option<double>("--target") { Description = "Attainment target (0..1] the fair static fleet must reach; the name static runs that fleet.", DefaultValueFactory = _ => 0.99 };
 
         var command = new Command("sim", "Simulate scaling policies side by side on a request trace (virtual time).");
-        foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, delay, interval, target, dispatch, json, plot })
+        foreach (var option in new Option[] { trace, window, scale, model, policies, features, standby, sizing, delay, interval, target, dispatch, json, plot })
         {
             command.Options.Add(option);
         }
@@ -57,7 +58,7 @@ internal static class SimCommand
                     Bounds = new ScalingBounds
                     {
                         Features = ScalingFeatureNames.Parse(parse.GetValue(features)),
-                        Standby = new StandbySettings(parse.GetValue(standby), TimeSpan.FromSeconds(60)),
+                        Standby = new StandbySettings(parse.GetValue(standby), TimeSpan.FromSeconds(60)) { SizeFromBursts = SizeFromBursts(parse.GetValue(sizing)!) },
                         ScaleDownDelay = TimeSpan.FromSeconds(parse.GetValue(delay)),
                     },
                 };
@@ -87,6 +88,13 @@ internal static class SimCommand
         });
         return command;
     }
+
+    private static bool SizeFromBursts(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "fixed" => false,
+        "bursts" => true,
+        _ => throw new ArgumentException($"--standby-sizing: '{value}' must be fixed or bursts."),
+    };
 
     private static void Require(bool ok, string message)
     {

@@ -70,7 +70,7 @@ public sealed class BurstMemory
     /// The standby pods worth keeping: the largest recent burst the instances with weights could not absorb (a
     /// scale-up's instances beyond the warm and draining ones), remembered for the hold (<see cref="HoldFor"/>: as long
     /// as the lull history says the next burst is likely), at most <c>standby.replicas</c>. Until one hold has passed
-    /// there is no history and the buffer is <c>standby.replicas</c>. A standby pod holds a GPU all the time it waits,
+    /// there is no history and the buffer is <c>standby.replicas</c>; so it is unless <see cref="StandbySettings.SizeFromBursts"/>. A standby pod holds a GPU all the time it waits,
     /// so a workload whose bursts the warm tier absorbs keeps none (on the conv trace it was a quarter of the GPU-seconds).
     /// </summary>
     public int StandbyBuffer(ScalingInput input, int growPrefill, int growDecode)
@@ -90,7 +90,7 @@ public sealed class BurstMemory
             shortfalls.Dequeue();
         }
 
-        if (input.Now - firstSeen < hold)
+        if (!input.Bounds.Standby.SizeFromBursts || input.Now - firstSeen < hold)
         {
             return replicas;
         }

@@ -10,7 +10,7 @@ namespace Tandem.Benchmarks.Scaling;
 /// Issue 11's targets (a benchmark that prints a table and writes JSON, never a timed test): on the whole Azure 2023 conv
 /// and code traces, llama3-8b, default settings, every policy's attainment and GPU-seconds (serving, reserved, total)
 /// beside the fair static fleet, the SLO-aware oracle and hpa, and which targets are met.
-/// <c>dotnet run -c Release --project tests/Tandem.Benchmarks -- targets [--traces DIR] [--json F]</c>
+/// <c>dotnet run -c Release --project tests/Tandem.Benchmarks -- targets [--traces DIR] [--standby-sizing fixed|bursts] [--json F]</c>
 /// (DIR holds AzureLLMInferenceTrace_conv.csv and AzureLLMInferenceTrace_code.csv; default $TANDEM_TRACES or /work/shared/traces).
 /// </summary>
 internal static class TargetsBenchmark
@@ -26,6 +26,7 @@ internal static class TargetsBenchmark
     {
         var traces = Environment.GetEnvironmentVariable("TANDEM_TRACES") ?? "/work/shared/traces";
         var json = DefaultJson;
+        var sizeFromBursts = false;
         for (var k = 0; k < args.Length; k++)
         {
             switch (args[k])
@@ -33,16 +34,20 @@ internal static class TargetsBenchmark
                 case "--traces" when k + 1 < args.Length:
                     traces = args[++k];
                     break;
+                case "--standby-sizing" when k + 1 < args.Length && args[k + 1] is "fixed" or "bursts":
+                    sizeFromBursts = args[++k] == "bursts";
+                    break;
                 case "--json" when k + 1 < args.Length:
                     json = args[++k];
                     break;
                 default:
-                    Console.Error.WriteLine($"{args[k]}: unknown argument; usage: targets [--traces DIR] [--json F]");
+                    Console.Error.WriteLine($"{args[k]}: unknown argument; usage: targets [--traces DIR] [--standby-sizing fixed|bursts] [--json F]");
                     return 2;
             }
         }
 
         var options = new SimulationOptions { Model = SeedModels.Get("llama3-8b") };
+        options = options with { Bounds = options.Bounds with { Standby = options.Bounds.Standby with { SizeFromBursts = sizeFromBursts } } };
         var report = new JsonArray();
         var rows = new List<string[]> { new[] { "trace", "policy", "attainment", "serving GPU-s", "reserved GPU-s", "GPU-s", "/ fair static", "/ oracle", "/ hpa", "target" } };
         var verdicts = new List<string>();
@@ -78,7 +83,7 @@ internal static class TargetsBenchmark
                 {
                     verdicts.Add($"{name} {run.Name}: >= {P(attainment)} at <= {R(budget)}x fair static: {met}; >= 1.0x oracle: {(run.OracleRatio >= 1 ? "met" : "NOT met")}; "
                         + $"vs hpa: {(a >= (hpa.Stats.SloAttainment ?? 0) ? "at or above hpa's attainment" : "below hpa's attainment")}, "
-                        + $"{(1 - vsHpa) * 100:0.#} % fewer GPU-s (target 30 %): {(a >= (hpa.Stats.SloAttainment ?? 0) && vsHpa <= 0.7 ? "met" : "not met")}");
+                        + $"GPU-s {(vsHpa - 1) * 100:+0.#;-0.#} % vs hpa (target -30 %): {(a >= (hpa.Stats.SloAttainment ?? 0) && vsHpa <= 0.7 ? "met" : "not met")}");
                 }
             }
 
@@ -102,7 +107,7 @@ internal static class TargetsBenchmark
         Console.WriteLine();
         verdicts.ForEach(Console.WriteLine);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
-        File.WriteAllText(json, new JsonObject { ["model"] = "llama3-8b", ["traces"] = report }.ToJsonString(StatsTable.JsonOptions));
+        File.WriteAllText(json, new JsonObject { ["model"] = "llama3-8b", ["standbySizing"] = sizeFromBursts ? "bursts" : "fixed", ["traces"] = report }.ToJsonString(StatsTable.JsonOptions));
         Console.WriteLine($"JSON: {json}");
         return 0;
     }

@@ -71,7 +71,7 @@ public class BurstMemoryTests
     [Fact]
     public void The_standby_buffer_follows_recent_shortfalls_beyond_the_warm_tier_and_empties_after_the_hold()
     {
-        var bounds = new ScalingBounds { Standby = new StandbySettings(3, TimeSpan.FromSeconds(60)) };
+        var bounds = new ScalingBounds { Standby = new StandbySettings(3, TimeSpan.FromSeconds(60)) { SizeFromBursts = true } };
         var memory = new BurstMemory();
         ScalingInput At(double second, params InstanceView[] instances) =>
             new(Fleet.T0.AddSeconds(second), Fleet.Model, bounds, new RouterLoad(0) { PromptTokensPerSecond = 1000 }, instances);
@@ -83,5 +83,8 @@ public class BurstMemoryTests
         Assert.Equal(2, memory.StandbyBuffer(At(hold + 2, warm), 1, 0));         // absorbed by warm, the 2 is remembered
         Assert.Equal(0, memory.StandbyBuffer(At(2 * hold + 2), 0, 0));           // one hold later nothing needed standby
         Assert.Equal(3, memory.StandbyBuffer(At(2 * hold + 3), 5, 2));           // never above standby.replicas
+        var fixedBuffer = new BurstMemory();
+        Assert.Equal(3, fixedBuffer.StandbyBuffer(At(0) with { Bounds = new ScalingBounds { Standby = new StandbySettings(3, TimeSpan.FromSeconds(60)) } }, 0, 0));
+        Assert.Equal(3, fixedBuffer.StandbyBuffer(At(10 * hold) with { Bounds = new ScalingBounds { Standby = new StandbySettings(3, TimeSpan.FromSeconds(60)) } }, 0, 0));
     }
 }
