@@ -75,7 +75,8 @@ internal static class SimCommand
 
                 if (parse.GetValue(plot) is { } plotPath)
                 {
-                    TimelinePlot.Save(comparison, plotPath);
+                    TimelinePlot.Save(comparison, plotPath, string.Create(CultureInfo.InvariantCulture,
+                        $"{Path.GetFileNameWithoutExtension(parse.GetValue(trace))} {parse.GetValue(window) ?? "all"} x{parse.GetValue(scale)}, {numbers.Name}, "));
                 }
 
                 return 0;
