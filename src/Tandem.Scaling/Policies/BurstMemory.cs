@@ -15,7 +15,7 @@ public sealed class BurstMemory
     /// <summary>Lulls remembered (the most recent ones): the history a hold is computed from.</summary>
     public const int Remembered = 32;
 
-    /// <summary>Share of remembered lulls the hold outlasts (docs/policies/bounds.md gives the measurement behind it).</summary>
+    /// <summary>Share of remembered lulls the hold outlasts (chosen, not yet swept: docs/policies/yardsticks.md).</summary>
     public const double LullQuantile = 0.9;
 
     private readonly Queue<double> lulls = new();
