@@ -1,13 +1,21 @@
 using BenchmarkDotNet.Running;
 using Tandem.Benchmarks.Operator;
+using Tandem.Benchmarks.Scaling;
 
 // `-- reaction [...]` runs the operator reaction-time run (a timed run on the embedded stack, not BenchmarkDotNet):
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- reaction
+// `-- targets [--traces DIR] [--json F]` prints issue 11's targets table on the whole Azure traces (simulated):
+//   dotnet run -c Release --project tests/Tandem.Benchmarks -- targets
 // Anything else goes to BenchmarkDotNet's switcher, e.g.
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- --filter '*Decision*'
 if (args.Length > 0 && args[0] == ReactionBenchmark.Switch)
 {
     return await ReactionBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == TargetsBenchmark.Switch)
+{
+    return TargetsBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ReactionBenchmark).Assembly).Run(args);

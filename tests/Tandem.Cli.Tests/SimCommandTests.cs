@@ -36,7 +36,9 @@ public sealed class SimCommandTests : IDisposable
         var report = JsonNode.Parse(File.ReadAllText(json))!;
         Assert.True(report["oracle"]!["gpuSeconds"]!.GetValue<double>() > 0);
         var policies = report["policies"]!.AsArray();
-        Assert.Equal(["bounds", "slo", "hpa", "static"], policies.Select(p => p!["name"]!.GetValue<string>()));
+        var fair = report["fairStatic"]!["name"]!.GetValue<string>();
+        Assert.Equal(["bounds", "slo", "hpa", $"{fair} (fair)"], policies.Select(p => p!["name"]!.GetValue<string>()));
+        Assert.Contains($"ratio to fair {fair}", output);
         Assert.All(policies, p =>
         {
             Assert.True(p!["requests"]!.GetValue<int>() > 0);
@@ -44,6 +46,8 @@ public sealed class SimCommandTests : IDisposable
             Assert.NotNull(p["sloAttainment"]);
             Assert.NotNull(p["gpuSeconds"]);
             Assert.True(p["oracleRatio"]!.GetValue<double>() >= 1);
+            Assert.Equal(p["gpuSeconds"]!.GetValue<double>(), p["servingGpuSeconds"]!.GetValue<double>() + p["reservedGpuSeconds"]!.GetValue<double>(), 6);
+            Assert.NotNull(p["fairStaticRatio"]);
             Assert.NotNull(p["scaleEvents"]);
         });
         var png = File.ReadAllBytes(plot);
@@ -67,6 +71,8 @@ public sealed class SimCommandTests : IDisposable
     [InlineData("--window", "10:5", "--window: '10:5' must have 0 <= START < END")]
     [InlineData("--features", "teleport", "--features: unknown feature 'teleport'")]
     [InlineData("--scale", "0", "--scale must be a positive number")]
+    [InlineData("--standby-sizing", "magic", "--standby-sizing: 'magic' must be fixed or bursts")]
+    [InlineData("--target", "1.5", "--target: attainment target must be in (0, 1]")]
     public async Task Sim_rejects_bad_input_naming_the_flag(string flag, string value, string message)
     {
         string[] window = flag == "--window" ? [] : ["--window", "0:10"];

@@ -54,7 +54,7 @@ public static class BenchRunner
 
         var options = new SimulationOptions { Model = model, Bounds = bounds, Interval = interval };
         var result = Simulator.Run(trace, ScalingPolicies.Create(run.Policy, "[global] policy"), options);
-        var oracle = Oracle.GpuSeconds(trace, model, bounds);
+        var oracle = Oracle.GpuSeconds(trace, model, options.EffectiveSlo);
         var stats = result.Stats();
         var ratio = oracle > 0 ? result.GpuSeconds / oracle : 0;
 
@@ -75,6 +75,8 @@ public static class BenchRunner
                 ["mode"] = "simulation",
             },
             ["stats"] = JsonSerializer.SerializeToNode(stats, StatsTable.JsonOptions),
+            ["servingGpuSeconds"] = result.ServingGpuSeconds,
+            ["reservedGpuSeconds"] = result.ReservedGpuSeconds,
             ["oracle"] = new JsonObject { ["gpuSeconds"] = oracle },
             ["oracleRatio"] = ratio,
             ["scaleEvents"] = result.Events.Count,

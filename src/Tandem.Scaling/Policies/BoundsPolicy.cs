@@ -12,8 +12,11 @@ namespace Tandem.Scaling.Policies;
 public sealed class BoundsPolicy : TargetPolicy
 {
     private readonly ScaleDownHold hold = new();
+    private readonly BurstMemory bursts = new();
 
     public override string Name => "bounds";
+
+    protected override int? StandbyBuffer(ScalingInput input, int growPrefill, int growDecode) => bursts.StandbyBuffer(input, growPrefill, growDecode);
 
     protected override Wish Want(ScalingInput input, FleetMeasures m)
     {
@@ -29,7 +32,8 @@ public sealed class BoundsPolicy : TargetPolicy
         var sustained = BandMath.Range(PrefillDemand.Arriving(input.Load), model.PrefillTokensPerSecond, b.Prefill.Utilization).Low;
         var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, BandMath.Step(m.ServingPrefill, prefill), sustained);
         var wantD = BandMath.Step(m.ServingDecode, decode);
-        var holdFor = ScaleDownHold.For(b);
+        bursts.Observe(input);
+        var holdFor = bursts.HoldFor(b);
         var d = hold.Apply(InstanceRole.Decode, m.ServingDecode, wantD, input.Now, ScaleDownHold.ForDecode(b));
         // A mutation moves a prefill instance to decode without giving up its GPUs, so it does not wait for the hold.
         var p = b.Features.HasFlag(ScalingFeatures.Mutate) && d > m.ServingDecode ? wantP : hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);

@@ -11,9 +11,13 @@ namespace Tandem.Scaling.Policies;
 /// </summary>
 public static class FleetPlanner
 {
-    public static IReadOnlyList<ScalingAction> Plan(ScalingInput input, int desiredPrefill, int desiredDecode, int maxRemovalsPerRole)
+    /// <summary>
+    /// The actions for the desired counts; <paramref name="standbyBuffer"/> is the standby pods to keep (at most
+    /// <c>standby.replicas</c>; null keeps exactly <c>standby.replicas</c>).
+    /// </summary>
+    public static IReadOnlyList<ScalingAction> Plan(ScalingInput input, int desiredPrefill, int desiredDecode, int maxRemovalsPerRole, int? standbyBuffer = null)
     {
-        var run = new Run(input, maxRemovalsPerRole);
+        var run = new Run(input, maxRemovalsPerRole, Math.Clamp(standbyBuffer ?? input.Bounds.Standby.Replicas, 0, input.Bounds.Standby.Replicas));
         var m = FleetMeasures.Of(input);
         run.NeedPrefill = desiredPrefill - m.ServingPrefill;
         run.NeedDecode = desiredDecode - m.ServingDecode;
@@ -28,7 +32,7 @@ public static class FleetPlanner
     }
 
     /// <summary>The working state of one plan: what is already spoken for, and what each role still needs.</summary>
-    private sealed class Run(ScalingInput input, int maxRemovals)
+    private sealed class Run(ScalingInput input, int maxRemovals, int buffer)
     {
         public List<ScalingAction> Actions { get; } = [];
 
@@ -160,22 +164,24 @@ public static class FleetPlanner
             // fills the buffer too; cold-starting a pod beside it would only add an idle pod.
             var warm = Free(InstanceState.Warm).Count();
             var supply = idleStandby.Count + warm + unloaded + pendingLeft;
-            if (supply < settings.Replicas)
+            if (supply < buffer)
             {
-                var count = settings.Replicas - supply;
-                Actions.Add(new CreatePods(count, null, $"standby buffer {supply} < standby.replicas {settings.Replicas}: create {count} pod(s)"));
+                var count = buffer - supply;
+                Actions.Add(new CreatePods(count, null, $"standby buffer {supply} < standby buffer target {buffer}: create {count} pod(s)"));
                 return;
             }
 
-            var excess = supply - settings.Replicas;
+            // Deletion counts only instances without weights: a warm instance is often taken back (a drain undone within
+            // the hold), and counting it here deleted a standby pod that the next scale-up then had to cold-start again.
+            var excess = idleStandby.Count + unloaded + pendingLeft - buffer;
             foreach (var i in idleStandby.Where(i => input.Now - i.StateSince >= settings.IdleTimeout).OrderBy(i => i.StateSince).ThenBy(i => i.Id, StringComparer.Ordinal))
             {
-                if (excess == 0)
+                if (excess <= 0)
                 {
                     break;
                 }
 
-                Take(new DeletePod(i.Id, $"standby buffer {supply} > standby.replicas {settings.Replicas} and {i.Id} idle past idleTimeout: delete its pod"), i.Id);
+                Take(new DeletePod(i.Id, $"standby buffer {supply - warm} > standby buffer target {buffer} and {i.Id} idle past idleTimeout: delete its pod"), i.Id);
                 excess--;
             }
         }

@@ -14,7 +14,7 @@ public static class PrefillDemand
     public static readonly TimeSpan ArrivalHorizon = TimeSpan.FromSeconds(0.5);
 
     /// <summary>Prompt tokens arriving within <see cref="ArrivalHorizon"/>, 0 when the caller measures no rate.</summary>
-    public static double Arriving(RouterLoad load) => Math.Max(0, load.PromptTokensPerSecond ?? 0) * ArrivalHorizon.TotalSeconds;
+    public static double Arriving(RouterLoad load) => Math.Max(0, load.PlanningRate ?? 0) * ArrivalHorizon.TotalSeconds;
 
     /// <summary>W plus <see cref="Arriving"/>: the prompt tokens prefill utilization is computed from.</summary>
     public static double Tokens(RouterLoad load) => load.QueuedPromptTokens + Arriving(load);

@@ -93,7 +93,15 @@ public sealed record RatioGuard(double Min, double Max)
 }
 
 /// <summary>Standby pods kept for the fast tier, and how long an extra one may idle before its pod is deleted.</summary>
-public sealed record StandbySettings(int Replicas, TimeSpan IdleTimeout);
+public sealed record StandbySettings(int Replicas, TimeSpan IdleTimeout)
+{
+    /// <summary>
+    /// bounds and slo keep only as many standby pods as recent bursts needed beyond the warm tier, at most
+    /// <see cref="Replicas"/> (<see cref="BurstMemory.StandbyBuffer"/>); false keeps exactly <see cref="Replicas"/>.
+    /// Off by default: the operator's spec has no field for it yet.
+    /// </summary>
+    public bool SizeFromBursts { get; init; }
+}
 
 /// <summary>Latency targets; null takes the model's default.</summary>
 public sealed record SloSettings(TimeSpan? Ttft, TimeSpan? Tpot);

@@ -23,6 +23,18 @@ public sealed record RouterLoad(long QueuedPromptTokens)
 
     /// <summary>Recent arrival rate of prompt tokens, when the caller measures it (the slo policy uses it).</summary>
     public double? PromptTokensPerSecond { get; init; }
+
+    /// <summary>
+    /// Prompt tokens per second over the last <see cref="FastWindow"/>, when the caller measures it: sees a burst's onset
+    /// within one or two decisions, where the slow rate lags by its window.
+    /// </summary>
+    public double? FastPromptTokensPerSecond { get; init; }
+
+    /// <summary>The fast estimate's window: two decision intervals of 1 s, so one decision's arrivals never fill it alone.</summary>
+    public static TimeSpan FastWindow { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The arrival rate to plan with: the larger of the fast and slow estimates (a burst's start, a burst's tail).</summary>
+    public double? PlanningRate => FastPromptTokensPerSecond is { } fast ? Math.Max(fast, PromptTokensPerSecond ?? 0) : PromptTokensPerSecond;
 }
 
 /// <summary>One engine instance as the policy sees it (DESIGN §3: the engine's status stream plus the pod's labels).</summary>

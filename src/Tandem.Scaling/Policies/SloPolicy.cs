@@ -22,8 +22,11 @@ public sealed class SloPolicy : TargetPolicy
     public const int DefaultPromptTokens = 1024;
 
     private readonly ScaleDownHold hold = new();
+    private readonly BurstMemory bursts = new();
 
     public override string Name => "slo";
+
+    protected override int? StandbyBuffer(ScalingInput input, int growPrefill, int growDecode) => bursts.StandbyBuffer(input, growPrefill, growDecode);
 
     protected override Wish Want(ScalingInput input, FleetMeasures m)
     {
@@ -36,7 +39,7 @@ public sealed class SloPolicy : TargetPolicy
         var running = input.Instances.Where(i => i.IsServing && i.Role == InstanceRole.Decode).Sum(i => (long)i.RunningRequests + i.WaitingRequests);
 
         var service = model.ZeroLoadPrefillSeconds((int)meanPrompt);
-        var arrivalRate = Math.Max(0, load.PromptTokensPerSecond ?? 0);
+        var arrivalRate = Math.Max(0, load.PlanningRate ?? 0);
 
         // Queued work per instance, plus the mean wait arrivals add at utilization rho = rate / (N · R) (M/D/1:
         // rho / (2 (1 - rho)) service times), plus the request's own prefill.
@@ -55,7 +58,8 @@ public sealed class SloPolicy : TargetPolicy
         // The count the arrival rate alone needs (an empty queue): what cold starts may be asked for.
         var sustained = Next(0, b.Prefill.Max, n => Ttft(n, 0) <= Headroom * ttftSlo);
         var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, Next(m.ServingPrefill, b.Prefill.Max, n => Ttft(n, load.QueuedPromptTokens) <= Headroom * ttftSlo), sustained);
-        var holdFor = ScaleDownHold.For(b);
+        bursts.Observe(input);
+        var holdFor = bursts.HoldFor(b);
         var d = hold.Apply(InstanceRole.Decode, m.ServingDecode, Next(m.ServingDecode, b.Decode.Max, DecodeMeets), input.Now, ScaleDownHold.ForDecode(b));
         // A mutation moves a prefill instance to decode without giving up its GPUs, so it does not wait for the hold.
         var p = b.Features.HasFlag(ScalingFeatures.Mutate) && d > m.ServingDecode ? wantP : hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);

@@ -11,6 +11,9 @@ public abstract class TargetPolicy : IScalingPolicy
     /// <summary>How many instances of one role a single decision may remove (1 for bounds and slo).</summary>
     protected virtual int MaxRemovalsPerRole => 1;
 
+    /// <summary>Standby pods to keep (at most <c>standby.replicas</c>); null keeps <c>standby.replicas</c> (the baselines).</summary>
+    protected virtual int? StandbyBuffer(ScalingInput input, int growPrefill, int growDecode) => null;
+
     /// <summary>The policy's rule: the counts it wants and why.</summary>
     protected abstract Wish Want(ScalingInput input, FleetMeasures measures);
 
@@ -19,7 +22,8 @@ public abstract class TargetPolicy : IScalingPolicy
         var measures = FleetMeasures.Of(input);
         var wish = Want(input, measures);
         var (prefill, decode) = TargetShaper.Shape(input.Bounds, measures, wish.Prefill, wish.Decode);
-        var actions = FleetPlanner.Plan(input, prefill.Desired, decode.Desired, MaxRemovalsPerRole);
+        var actions = FleetPlanner.Plan(input, prefill.Desired, decode.Desired, MaxRemovalsPerRole,
+            StandbyBuffer(input, prefill.Desired - prefill.Current, decode.Desired - decode.Current));
         var reason = $"{Name}: prefill {prefill.Current}->{prefill.Desired} ({wish.PrefillReason}{Limits(prefill)}); decode {decode.Current}->{decode.Desired} ({wish.DecodeReason}{Limits(decode)})";
         return new ScalingDecision(prefill, decode, measures.MigrationUtilization, actions, reason);
     }

@@ -23,6 +23,25 @@ public static class PlotFile
         load.Axes.YAxis = plot.Axes.Right;
     }
 
+    /// <summary>
+    /// Titles one panel, puts the legend beside the data, gives the instance axis integer ticks from 0 to
+    /// <paramref name="top"/> (+1 headroom) and keeps the load axis non-negative.
+    /// </summary>
+    public static void Style(Plot plot, string title, string yLabel, string rightLabel, int top)
+    {
+        plot.Title(title);
+        plot.XLabel("time (s)");
+        plot.YLabel(yLabel);
+        plot.Axes.Right.Label.Text = rightLabel;
+        plot.ShowLegend(Edge.Right);
+        var ticks = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.Left.TickGenerator = ticks;
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsX(0, Math.Max(plot.Axes.Bottom.Max, 1));
+        plot.Axes.SetLimitsY(0, top + 1, plot.Axes.Left);
+        plot.Axes.SetLimitsY(0, Math.Max(plot.Axes.Right.Max, 1) * 1.05, plot.Axes.Right);
+    }
+
     /// <summary>Titles the plot, shows the legend and writes a PNG, or an SVG when <paramref name="path"/> ends in <c>.svg</c>.</summary>
     public static void Save(Plot plot, string path, string title, string yLabel, string rightLabel, int width = 1400, int height = 700)
     {

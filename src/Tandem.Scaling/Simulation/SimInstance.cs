@@ -36,17 +36,38 @@ internal sealed class SimInstance(string id, InstanceState state, InstanceRole? 
 
     public bool Serving => State is InstanceState.Active or InstanceState.Loading;
 
+    /// <summary>Seconds this pod spent without weights (pending or standby) before its current state.</summary>
+    public double ReservedSeconds { get; private set; }
+
+    /// <summary>Pending and standby pods hold GPUs without weights: reserved capacity, not serving capacity.</summary>
+    public static bool Reserved(InstanceState state) => state is InstanceState.Pending or InstanceState.Standby;
+
+    /// <summary>Reserved seconds up to <paramref name="end"/>, counting the current state when it is reserved.</summary>
+    public double ReservedSecondsUntil(double end) =>
+        ReservedSeconds + (Reserved(State) ? Math.Max(0, Math.Min(Deleted ?? end, end) - Since) : 0);
+
     public void MoveTo(InstanceState next, double now)
     {
         InstanceTransitions.Ensure(State, next);
+        if (Reserved(State))
+        {
+            ReservedSeconds += now - Since;
+        }
+
         State = next;
         Since = now;
     }
 }
 
 /// <summary>One simulated request and the times of its tokens.</summary>
-internal sealed class SimRequest(double arrival, int input, int output)
+internal sealed class SimRequest(double arrival, int input, int output, double ttftDeadline, int seq)
 {
+    /// <summary>When the first token is due (arrival + the SLO's TTFT for this prompt).</summary>
+    public double TtftDeadline { get; } = ttftDeadline;
+
+    /// <summary>Arrival order, the tie-break among equal deadlines.</summary>
+    public int Seq { get; } = seq;
+
     public double Arrival { get; } = arrival;
     public int Input { get; } = input;
     public int Output { get; } = output;

@@ -20,6 +20,12 @@ public sealed record SimulationOptions
     /// <summary>Give up on requests still unfinished this long after the last arrival (they count as failed).</summary>
     public TimeSpan MaxTail { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How the router orders prompts for prefill batches (earliest TTFT deadline first by default).</summary>
+    public DispatchOrder Dispatch { get; init; } = DispatchOrder.Deadline;
+
+    /// <summary>Share of requests that must attain the SLO: the fair static fleet is the smallest that reaches it.</summary>
+    public double AttainmentTarget { get; init; } = 0.99;
+
     /// <summary>The SLO in force.</summary>
     public SloTargets EffectiveSlo => Slo ?? Model.DefaultSlo();
 }

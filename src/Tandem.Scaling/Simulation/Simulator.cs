@@ -8,7 +8,8 @@ namespace Tandem.Scaling.Simulation;
 /// <summary>
 /// A discrete-event simulation of a prefill pool and a decode pool in virtual time, driven by a request trace and
 /// scaled by an <see cref="IScalingPolicy"/> called every interval (the same objects the operator calls).
-/// Model (written here, kept small): the router queues prompts FIFO; an idle active prefill instance takes a batch of
+/// Model (written here, kept small): the router queues prompts in <see cref="SimulationOptions.Dispatch"/> order (earliest
+/// TTFT deadline first by default, <see cref="PrefillQueue"/>); an idle active prefill instance takes a batch of
 /// up to MaxBatchTokens and finishes it after overhead + tokens / R, producing each request's first token; the KV then
 /// moves to the decode instance with the most free blocks (room for prompt + output reserved) at T tokens/s, one
 /// transfer at a time per decode instance (none when a mutated instance decodes its own prefill); decode runs
@@ -28,13 +29,12 @@ public sealed class Simulator
     private readonly PriorityQueue<Event, (double Time, long Seq)> events = new();
     private readonly List<SimInstance> instances = [];
     private readonly List<SimInstance> everyPod = [];
-    private readonly LinkedList<SimRequest> prefillQueue = new();
+    private readonly PrefillQueue prefillQueue;
     private readonly LinkedList<SimRequest> migrationQueue = new();
     private readonly Queue<(double At, int Tokens)> recentArrivals = new();
     private readonly List<SimRequest> requests = [];
     private readonly List<TimelineSample> timeline = [];
     private readonly List<ScaleEvent> scaleEvents = [];
-    private long queuedTokens;
     private long recentTokens;
     private long seq;
     private int nextId;
@@ -48,6 +48,7 @@ public sealed class Simulator
         this.policy = policy;
         this.options = options;
         model = options.Model;
+        prefillQueue = new PrefillQueue(options.Dispatch);
     }
 
     /// <summary>Runs <paramref name="policy"/> on <paramref name="trace"/> (arrivals in seconds from 0) to the last request.</summary>
@@ -55,6 +56,11 @@ public sealed class Simulator
     {
         options.Model.Validate();
         options.Bounds.Validate();
+        if (policy is StaticPolicy fixedFleet)
+        {
+            options = options with { Bounds = fixedFleet.Fit(options.Bounds) };
+        }
+
         if (options.Interval <= TimeSpan.Zero)
         {
             throw new ArgumentException("interval: must be > 0.");
@@ -84,9 +90,10 @@ public sealed class Simulator
             AddPod(InstanceState.Standby, null);
         }
 
+        var slo = options.EffectiveSlo;
         foreach (var r in trace)
         {
-            var request = new SimRequest(r.ArrivalSeconds, r.InputTokens, r.OutputTokens);
+            var request = new SimRequest(r.ArrivalSeconds, r.InputTokens, r.OutputTokens, r.ArrivalSeconds + slo.TtftSecondsFor(r.InputTokens), requests.Count);
             requests.Add(request);
             Schedule(r.ArrivalSeconds, new Event(Kind.Arrival, null, request, 0));
         }
@@ -112,10 +119,14 @@ public sealed class Simulator
         }
 
         var gpuSeconds = everyPod.Sum(p => (Math.Min(p.Deleted ?? end, end) - p.Created) * model.GpusPerInstance);
+        var reserved = everyPod.Sum(p => p.ReservedSecondsUntil(end) * model.GpusPerInstance);
         var outcomes = requests.Select(r => r.Error is null
             ? new RequestOutcome(r.Arrival, r.Input, r.Output, r.Tokens)
             : RequestOutcome.Failure(r.Arrival, r.Input, r.Output, r.Error)).ToArray();
-        return new SimulationResult(policy.Name, outcomes, gpuSeconds, end, timeline, scaleEvents, options.EffectiveSlo);
+        return new SimulationResult(policy.Name, outcomes, gpuSeconds - reserved, reserved, end, timeline, scaleEvents, options.EffectiveSlo)
+        {
+            Deprioritised = prefillQueue.Deprioritised,
+        };
     }
 
     private void Handle(Event e)
@@ -158,8 +169,7 @@ public sealed class Simulator
             return;
         }
 
-        prefillQueue.AddLast(request);
-        queuedTokens += request.Input;
+        prefillQueue.Add(request);
         recentArrivals.Enqueue((now, request.Input));
         recentTokens += request.Input;
         Dispatch();
@@ -181,19 +191,11 @@ public sealed class Simulator
                 continue;
             }
 
-            var batch = new List<SimRequest>();
-            var tokens = 0;
-            while (prefillQueue.First is { } head && (batch.Count == 0 || tokens + head.Value.Input <= model.MaxBatchTokens))
-            {
-                batch.Add(head.Value);
-                tokens += head.Value.Input;
-                prefillQueue.RemoveFirst();
-            }
-
-            queuedTokens -= tokens;
-            instance.Batch = batch;
             var rate = live ? model.PrefillTokensPerSecond / 2 : model.PrefillTokensPerSecond;
-            Schedule(now + model.PrefillOverhead.TotalSeconds + tokens / rate, new Event(Kind.PrefillDone, instance, null, 0));
+            double BatchSeconds(int tokens) => model.PrefillOverhead.TotalSeconds + tokens / rate;
+            var batch = prefillQueue.TakeBatch(now, model.MaxBatchTokens, BatchSeconds);
+            instance.Batch = batch;
+            Schedule(now + BatchSeconds(batch.Sum(r => r.Input)), new Event(Kind.PrefillDone, instance, null, 0));
         }
     }
 
@@ -356,10 +358,11 @@ public sealed class Simulator
             WaitingRequests = i.InboundTransfers,
             IsWeightSource = i.WeightSourceUntil > now,
         }).ToArray();
-        var load = new RouterLoad(queuedTokens)
+        var load = new RouterLoad(prefillQueue.Tokens)
         {
             QueuedRequests = prefillQueue.Count,
             PromptTokensPerSecond = recentTokens / RateWindowSeconds,
+            FastPromptTokensPerSecond = FastRate(),
         };
         var decision = policy.Decide(new ScalingInput(at, model, options.Bounds, load, views));
         foreach (var action in decision.Actions)
@@ -369,7 +372,7 @@ public sealed class Simulator
 
         Dispatch();
         Migrate();
-        timeline.Add(new TimelineSample(now, queuedTokens, recentArrivals.Count / RateWindowSeconds,
+        timeline.Add(new TimelineSample(now, prefillQueue.Tokens, recentArrivals.Count / RateWindowSeconds,
             instances.Count(i => i.Serving && i.Role == InstanceRole.Prefill),
             instances.Count(i => i.Serving && i.Role == InstanceRole.Decode),
             Count(InstanceState.Loading), Count(InstanceState.Draining), Count(InstanceState.Warm), Count(InstanceState.Standby),
@@ -377,6 +380,22 @@ public sealed class Simulator
     }
 
     private const double RateWindowSeconds = 10;
+
+    /// <summary>The router's fast estimate: prompt tokens of the last <see cref="RouterLoad.FastWindow"/> per second.</summary>
+    private double FastRate()
+    {
+        var window = RouterLoad.FastWindow.TotalSeconds;
+        long tokens = 0;
+        foreach (var (at, t) in recentArrivals)
+        {
+            if (at >= now - window)
+            {
+                tokens += t;
+            }
+        }
+
+        return tokens / window;
+    }
 
     private int Count(InstanceState state) => instances.Count(i => i.State == state);
 

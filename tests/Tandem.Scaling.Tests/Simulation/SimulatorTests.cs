@@ -35,9 +35,12 @@ public class SimulatorTests
     {
         // Two requests 100 s apart on 1 prefill + 1 decode + 2 standby pods, no scaling needed: 4 GPUs for the whole run.
         var options = Options(standby: 2) with { Bounds = Options(2).Bounds with { Prefill = new RoleBounds(1, 1, new Band(0.15, 0.4)), Decode = new RoleBounds(1, 1, new Band(0.45, 0.8)) } };
-        var result = Simulator.Run([new TraceRequest(0, 100, 2), new TraceRequest(100, 100, 2)], new BoundsPolicy(), options);
+        // hpa keeps standby.replicas as set (bounds and slo size the buffer from recent bursts).
+        var result = Simulator.Run([new TraceRequest(0, 100, 2), new TraceRequest(100, 100, 2)], new HpaPolicy(), options);
 
         Assert.Equal(4 * result.EndSeconds, result.GpuSeconds, 6);
+        Assert.Equal(2 * result.EndSeconds, result.ReservedGpuSeconds, 6);
+        Assert.Equal(2 * result.EndSeconds, result.ServingGpuSeconds, 6);
         Assert.True(result.EndSeconds > 100);
     }
 
@@ -93,17 +96,5 @@ public class SimulatorTests
         Assert.Equal(a.GpuSeconds, b.GpuSeconds);
         Assert.Equal(a.Events, b.Events);
         Assert.Equal(a.Stats(), b.Stats());
-    }
-
-    [Fact]
-    public void Oracle_holds_the_fewest_instances_that_keep_up_each_second()
-    {
-        // 30000 prompt tokens in second 0 (3 prefill instances at R = 12000), then nothing: decode stays at its min.
-        var trace = new[] { new TraceRequest(0, 15000, 1), new TraceRequest(0.5, 15000, 1) };
-
-        var gpuSeconds = Oracle.GpuSeconds(trace, Model, new ScalingBounds());
-
-        // Horizon = ceil(0.5 + 0.01 + 1.25) + 1 = 3 s: second 0 holds 3 + 1, seconds 1 and 2 hold 1 + 1.
-        Assert.Equal(8, gpuSeconds, 9);
     }
 }
