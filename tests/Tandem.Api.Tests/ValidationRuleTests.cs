@@ -35,8 +35,8 @@ public class ValidationRuleTests
         { "mode: auto", "spec.scaling.mode", "enum", "supported values: \"operator\", \"external\"" },
         { "interval: soon", "spec.scaling.interval", "pattern", "should match" },
         { "prefill: {utilization: {lower: 0.1}}", "spec.scaling.prefill.utilization.upper", "required", "Required value" },
-        { "interval: 0s", "spec.scaling.interval", Cel(ValidationRules.IntervalInRange), "interval (0s) must be between 100ms and 5m" },
-        { "interval: 9999999h", "spec.scaling.interval", Cel(ValidationRules.IntervalInRange), "must be between 100ms and 5m" },
+        { "interval: 0s", "spec.scaling.interval", Cel(ValidationRules.IntervalInRange), "interval (0s) must be between 100ms and 1h" },
+        { "interval: 9999999h", "spec.scaling.interval", Cel(ValidationRules.IntervalInRange), "must be between 100ms and 1h" },
         { "scaleDownDelay: 48h", "spec.scaling.scaleDownDelay", Cel(ValidationRules.ScaleDownDelayInRange), "scaleDownDelay (48h) must be between 0s and 24h" },
         { "standby: {idleTimeout: 9999999h}", "spec.scaling.standby.idleTimeout", Cel(ValidationRules.IdleTimeoutInRange), "must be between 0s and 24h" },
     };

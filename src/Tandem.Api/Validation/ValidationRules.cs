@@ -28,7 +28,7 @@ public static class ValidationRules
     public const int MaxDeploymentNameLength = 63 - 8;
 
     /// <summary>Shortest and longest decision period: shorter is a hot loop on the engines, longer never reacts to a burst.</summary>
-    public static readonly (TimeSpan Min, TimeSpan Max) IntervalRange = (TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+    public static readonly (TimeSpan Min, TimeSpan Max) IntervalRange = (TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
 
     /// <summary>Longest scale-down delay or standby idle timeout: beyond a day a GPU is never given back in practice.</summary>
     public static readonly TimeSpan LongestHold = TimeSpan.FromHours(24);
