@@ -94,7 +94,7 @@ public sealed class DemoRun(DemoOptions options, TextWriter output)
         await output.WriteLineAsync();
         await output.WriteLineAsync(StatsTable.Render([("demo (" + options.Policy + ")", stats)], [("scale events", [scaleEvents.ToString(CultureInfo.InvariantCulture)])]));
         await output.WriteLineAsync($"SLO for attainment: TTFT {slo.Ttft.TotalMilliseconds} ms, TPOT {slo.Tpot.TotalMilliseconds} ms. GPU-seconds count every engine pod (standby and warm too), one GPU each.");
-        timeline.Save(options.PlotPath);
+        timeline.Save(options.PlotPath, $"{options.Trace} window {window} at speed {options.Speed.ToString(CultureInfo.InvariantCulture)}, model demo-8b, policy {options.Policy}");
         await output.WriteLineAsync($"plot: {Path.GetFullPath(options.PlotPath)}");
         if (options.JsonPath is { } json)
         {

@@ -19,8 +19,11 @@ public sealed class DemoTimeline
     public double GpuSeconds(int gpusPerPod) =>
         _samples.Zip(_samples.Skip(1)).Sum(pair => pair.First.Pods * gpusPerPod * (pair.Second.Seconds - pair.First.Seconds));
 
-    /// <summary>Writes a PNG (or SVG) of active instances per role, standby and warm, and completed requests per second.</summary>
-    public void Save(string path)
+    /// <summary>
+    /// Writes a PNG (or SVG) of active instances per role, standby and warm (integer ticks from 0), and the arrival rate
+    /// on the right axis, titled with <paramref name="subject"/> (trace, window, model, policy).
+    /// </summary>
+    public void Save(string path, string subject)
     {
         var plot = new Plot();
         var xs = _samples.Select(s => s.Seconds).ToArray();
@@ -28,8 +31,11 @@ public sealed class DemoTimeline
         PlotFile.StepLine(plot, xs, _samples.Select(s => (double)s.Decode).ToArray(), "decode active", LinePattern.Solid);
         PlotFile.StepLine(plot, xs, _samples.Select(s => (double)s.Standby).ToArray(), "standby", LinePattern.Dotted);
         PlotFile.StepLine(plot, xs, _samples.Select(s => (double)s.Warm).ToArray(), "warm", LinePattern.Dashed);
-        var rate = _samples.Zip(_samples.Skip(1)).Select(p => (p.Second.Done - p.First.Done) / Math.Max(1e-6, p.Second.Seconds - p.First.Seconds)).Prepend(0).ToArray();
-        PlotFile.LoadLine(plot, xs, rate, "completed requests/s (right axis)");
-        PlotFile.Save(plot, path, "tandem demo: instances per role and load", "instances", "requests/s");
+        // Arrivals (requests sent), not completions: the load the fleet had to follow.
+        var arrivals = _samples.Zip(_samples.Skip(1)).Select(p => (p.Second.Sent - p.First.Sent) / Math.Max(1e-6, p.Second.Seconds - p.First.Seconds)).Prepend(0).ToArray();
+        PlotFile.LoadLine(plot, xs, arrivals, "arrivals/s (right)");
+        var top = _samples.Count == 0 ? 1 : _samples.Max(s => Math.Max(Math.Max(s.Prefill, s.Decode), Math.Max(s.Standby, s.Warm)));
+        PlotFile.Style(plot, "tandem demo: " + subject, "instances", "arrivals (requests/s)", top);
+        PlotFile.Save(plot, path);
     }
 }

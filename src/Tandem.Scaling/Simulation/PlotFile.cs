@@ -42,14 +42,9 @@ public static class PlotFile
         plot.Axes.SetLimitsY(0, Math.Max(plot.Axes.Right.Max, 1) * 1.05, plot.Axes.Right);
     }
 
-    /// <summary>Titles the plot, shows the legend and writes a PNG, or an SVG when <paramref name="path"/> ends in <c>.svg</c>.</summary>
-    public static void Save(Plot plot, string path, string title, string yLabel, string rightLabel, int width = 1400, int height = 700)
+    /// <summary>Writes a PNG, or an SVG when <paramref name="path"/> ends in <c>.svg</c> (style it first with <see cref="Style"/>).</summary>
+    public static void Save(Plot plot, string path, int width = 1400, int height = 700)
     {
-        plot.Title(title);
-        plot.XLabel("time (s)");
-        plot.YLabel(yLabel);
-        plot.Axes.Right.Label.Text = rightLabel;
-        plot.ShowLegend(Alignment.UpperLeft);
         if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
         {
             plot.SaveSvg(path, width, height);
