@@ -2,9 +2,9 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Deployments;
 using Tandem.Operator.Hosting;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 using Tandem.Runtime;
 using Tandem.Scaling.Lifecycle;
 
@@ -140,7 +140,7 @@ public sealed class AutoscalerReconciler(
         var ns = deployment.Metadata.NamespaceProperty;
         var name = deployment.Metadata.Name;
         var replicas = deployment.Spec.Scaling.Mode == ScalingMode.External
-            ? string.Join(',', new[] { InstanceRole.Prefill, InstanceRole.Decode }.Select(r => pools.Get(ns, ChildResources.PoolName(name, r))?.Spec.Replicas))
+            ? string.Join(',', new[] { InstanceRole.Prefill, InstanceRole.Decode }.Select(r => pools.Get(ns, InstanceNaming.PoolName(name, r))?.Spec.Replicas))
             : "";
         // Pods without an address yet are left out: the autoscaler's own creates would otherwise bring its next tick forward.
         var engines = pods.List(ns, InstanceLabels.EngineSelector(name))

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Deployments;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 using Tandem.Runtime;
 using Tandem.Runtime.Client;
 using Tandem.Scaling.Lifecycle;
@@ -52,8 +52,8 @@ public sealed class DeploymentScaler(
         RecordDurations(state, fleet, now);
 
         var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
-        var prefillPool = poolCache.Get(ns, ChildResources.PoolName(name, InstanceRole.Prefill));
-        var decodePool = poolCache.Get(ns, ChildResources.PoolName(name, InstanceRole.Decode));
+        var prefillPool = poolCache.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill));
+        var decodePool = poolCache.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Decode));
         var bounds = SpecMapping.ToBounds(deployment.Spec,
             external ? prefillPool?.Spec.Replicas ?? deployment.Spec.Scaling.Prefill.Min : null,
             external ? decodePool?.Spec.Replicas ?? deployment.Spec.Scaling.Decode.Min : null);

@@ -25,8 +25,8 @@ public static class DeploymentStatusBuilder
         // The caller hands a copy (UpdateStatusAsync clones before mutating), so the status is changed in place.
         var status = deployment.Status ?? new InferenceDeploymentStatus();
         status.ObservedGeneration = generation;
-        status.Prefill = Role(engines, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
-        status.Decode = Role(engines, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
+        status.Prefill = Role(engines, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
+        status.Decode = Role(engines, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
         status.Migration = decision?.MigrationUtilization;
         status.StandbyReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Standby);
         status.WarmReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Warm);
