@@ -33,6 +33,9 @@ public sealed class AutoscalerReconciler(
     /// <summary>The controller's name in metrics, logs and <c>Runtime:ControllerWorkers</c>.</summary>
     public const string ControllerName = "autoscaler";
 
+    /// <summary>The Event reason for an engine that does not answer (the executor uses it for failed calls too).</summary>
+    public const string EngineNotResponding = "EngineNotResponding";
+
     /// <summary>How soon an invalid deployment is looked at again (its spec or ModelProfile may be fixed meanwhile).</summary>
     private static readonly TimeSpan InvalidRecheck = TimeSpan.FromSeconds(1);
 
@@ -108,9 +111,11 @@ public sealed class AutoscalerReconciler(
 
         state.NextTick = now + interval;
         state.LastTick = now;
+        var previous = store.Report(request.Namespace, request.Name);
         state.UnknownEngines = outcome.UnknownEngines;
         state.UnresponsiveEngines = outcome.Actions.Unresponsive;
         store.Publish(request.Namespace, request.Name, ScalingReport.Of(state));
+        await NewlyUnknownAsync(deployment, previous, outcome.UnknownEngines, cancel).ConfigureAwait(false);
         ReleaseConnections();
 
         // A failed action (or a router that missed the membership) is retried with this key's backoff, which a tick
@@ -128,6 +133,20 @@ public sealed class AutoscalerReconciler(
         logger.LogWarning("{Kind}/{Namespace}/{Name}: {Message}", InferenceDeployment.KubeKind, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, message);
         await events.RecordAsync(deployment, EventTypes.Warning, "ScaleTickTimedOut", message, "Scale", cancel).ConfigureAwait(false);
         return message;
+    }
+
+    /// <summary>
+    /// One Warning per engine that went Unknown since the last tick (an engine that fails an action gets its own from the
+    /// executor); the deployment's Degraded condition names them until they answer again.
+    /// </summary>
+    private async Task NewlyUnknownAsync(InferenceDeployment deployment, ScalingReport? previous, IReadOnlyList<string> unknown, CancellationToken cancel)
+    {
+        foreach (var id in unknown.Except(previous?.UnknownEngines ?? [], StringComparer.Ordinal))
+        {
+            var message = $"instance {id}: its status stream broke or went quiet; it is out of router membership and the autoscaler's decisions until it answers again";
+            logger.LogWarning("{Kind}/{Namespace}/{Name}: {Message}", InferenceDeployment.KubeKind, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, message);
+            await events.RecordAsync(deployment, EventTypes.Warning, EngineNotResponding, message, "Scale", cancel).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
