@@ -65,7 +65,7 @@ public class ChildResourcesTests
         Assert.Equal("active", service.Spec.Selector[WellKnownLabels.State]);
         Assert.Equal("chat-router", router.Metadata.Name);
         Assert.Contains("$(POD_IP):11236", router.Spec.Template.Spec.Containers[0].Args);
-        Assert.Equal("chat-decode", ChildResources.PoolName("chat", InstanceRole.Decode));
+        Assert.Equal("chat-decode", InstanceNaming.PoolName("chat", InstanceRole.Decode));
         Assert.Equal(
             "serving.tandem.dev/deployment=chat,app.kubernetes.io/component=engine,serving.tandem.dev/role=decode,serving.tandem.dev/state=active",
             InstanceLabels.RoleSelector("chat", InstanceRole.Decode));

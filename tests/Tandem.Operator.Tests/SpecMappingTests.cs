@@ -1,6 +1,5 @@
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Autoscaling;
-using Tandem.Operator.Deployments;
+using Tandem.Operator.Specs;
 using Tandem.Scaling.Policies;
 
 namespace Tandem.Operator.Tests;

@@ -94,7 +94,7 @@ public sealed class ActionExecutor(
             var id = InstanceOf(action);
             var silent = id is not null && IsUnanswered(error);
             logger.LogWarning(error, "{Kind}/{Namespace}/{Name}: action {Action} failed", InferenceDeployment.KubeKind, ns, deployment.Metadata.Name, action);
-            await events.RecordAsync(deployment, EventTypes.Warning, silent ? "EngineNotResponding" : "ScaleActionFailed",
+            await events.RecordAsync(deployment, EventTypes.Warning, silent ? AutoscalerReconciler.EngineNotResponding : "ScaleActionFailed",
                 silent ? $"{Describe(action)}: instance {id} did not answer: {error.Message}" : $"{Describe(action)} failed: {error.Message}", "Scale", cancel).ConfigureAwait(false);
             return (false, silent ? id : null);
         }

@@ -2,9 +2,9 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Deployments;
 using Tandem.Operator.Hosting;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 using Tandem.Runtime;
 using Tandem.Scaling.Lifecycle;
 
@@ -32,6 +32,9 @@ public sealed class AutoscalerReconciler(
 {
     /// <summary>The controller's name in metrics, logs and <c>Runtime:ControllerWorkers</c>.</summary>
     public const string ControllerName = "autoscaler";
+
+    /// <summary>The Event reason for an engine that does not answer (the executor uses it for failed calls too).</summary>
+    public const string EngineNotResponding = "EngineNotResponding";
 
     /// <summary>How soon an invalid deployment is looked at again (its spec or ModelProfile may be fixed meanwhile).</summary>
     private static readonly TimeSpan InvalidRecheck = TimeSpan.FromSeconds(1);
@@ -108,9 +111,11 @@ public sealed class AutoscalerReconciler(
 
         state.NextTick = now + interval;
         state.LastTick = now;
+        var previous = store.Report(request.Namespace, request.Name);
         state.UnknownEngines = outcome.UnknownEngines;
         state.UnresponsiveEngines = outcome.Actions.Unresponsive;
         store.Publish(request.Namespace, request.Name, ScalingReport.Of(state));
+        await NewlyUnknownAsync(deployment, previous, outcome.UnknownEngines, cancel).ConfigureAwait(false);
         ReleaseConnections();
 
         // A failed action (or a router that missed the membership) is retried with this key's backoff, which a tick
@@ -131,6 +136,20 @@ public sealed class AutoscalerReconciler(
     }
 
     /// <summary>
+    /// One Warning per engine that went Unknown since the last tick (an engine that fails an action gets its own from the
+    /// executor); the deployment's Degraded condition names them until they answer again.
+    /// </summary>
+    private async Task NewlyUnknownAsync(InferenceDeployment deployment, ScalingReport? previous, IReadOnlyList<string> unknown, CancellationToken cancel)
+    {
+        foreach (var id in unknown.Except(previous?.UnknownEngines ?? [], StringComparer.Ordinal))
+        {
+            var message = $"instance {id}: its status stream broke or went quiet; it is out of router membership and the autoscaler's decisions until it answers again";
+            logger.LogWarning("{Kind}/{Namespace}/{Name}: {Message}", InferenceDeployment.KubeKind, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, message);
+            await events.RecordAsync(deployment, EventTypes.Warning, EngineNotResponding, message, "Scale", cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// What, when it changes, makes a tick run before its interval: the engine pods' lives and, in external mode, the
     /// pools' replicas (an external scaler's). In operator mode the replicas are the autoscaler's own writes: reacting
     /// to them would decide twice per interval and remove two instances where the policy paces one per decision.
@@ -140,7 +159,7 @@ public sealed class AutoscalerReconciler(
         var ns = deployment.Metadata.NamespaceProperty;
         var name = deployment.Metadata.Name;
         var replicas = deployment.Spec.Scaling.Mode == ScalingMode.External
-            ? string.Join(',', new[] { InstanceRole.Prefill, InstanceRole.Decode }.Select(r => pools.Get(ns, ChildResources.PoolName(name, r))?.Spec.Replicas))
+            ? string.Join(',', new[] { InstanceRole.Prefill, InstanceRole.Decode }.Select(r => pools.Get(ns, InstanceNaming.PoolName(name, r))?.Spec.Replicas))
             : "";
         // Pods without an address yet are left out: the autoscaler's own creates would otherwise bring its next tick forward.
         var engines = pods.List(ns, InstanceLabels.EngineSelector(name))

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Deployments;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 using Tandem.Runtime;
 using Tandem.Runtime.Client;
 using Tandem.Scaling.Lifecycle;
@@ -12,7 +12,7 @@ using Tandem.Scaling.Policies;
 namespace Tandem.Operator.Autoscaling;
 
 /// <summary>What one tick did: the decision (null when it waited for engines' first status), and its actions' results.</summary>
-public sealed record TickOutcome(ScalingDecision? Decision, ActionResults Actions, int AwaitingStatus, int UnknownEngines, bool RoutersBehind)
+public sealed record TickOutcome(ScalingDecision? Decision, ActionResults Actions, int AwaitingStatus, IReadOnlyList<string> UnknownEngines, bool RoutersBehind)
 {
     /// <summary>The tick waited: some engines have not reported since this process started watching them.</summary>
     public bool Waited => Decision is null;
@@ -42,7 +42,7 @@ public sealed class DeploymentScaler(
         var ns = deployment.Metadata.NamespaceProperty;
         var name = deployment.Metadata.Name;
         var fleet = observer.Observe(deployment, state, now);
-        var unknown = fleet.Instances.Count(i => i.Unknown);
+        var unknown = fleet.Instances.Where(i => i.Unknown).Select(i => i.Pod.Metadata.Name).Order(StringComparer.Ordinal).ToArray();
         if (fleet.AwaitingStatus > 0)
         {
             logger.LogDebug("{Kind}/{Namespace}/{Name}: waiting for the first status of {Count} engine(s) before acting", InferenceDeployment.KubeKind, ns, name, fleet.AwaitingStatus);
@@ -52,8 +52,8 @@ public sealed class DeploymentScaler(
         RecordDurations(state, fleet, now);
 
         var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
-        var prefillPool = poolCache.Get(ns, ChildResources.PoolName(name, InstanceRole.Prefill));
-        var decodePool = poolCache.Get(ns, ChildResources.PoolName(name, InstanceRole.Decode));
+        var prefillPool = poolCache.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill));
+        var decodePool = poolCache.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Decode));
         var bounds = SpecMapping.ToBounds(deployment.Spec,
             external ? prefillPool?.Spec.Replicas ?? deployment.Spec.Scaling.Prefill.Min : null,
             external ? decodePool?.Spec.Replicas ?? deployment.Spec.Scaling.Decode.Min : null);

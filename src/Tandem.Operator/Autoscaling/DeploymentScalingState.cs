@@ -52,7 +52,7 @@ public sealed class DeploymentScalingState(string policyName)
     public bool RetryPending { get; set; }
 
     /// <summary>Engines whose status stream broke or went quiet at the last tick (out of router membership).</summary>
-    public int UnknownEngines { get; set; }
+    public IReadOnlyList<string> UnknownEngines { get; set; } = [];
 
     /// <summary>Instances that did not answer an action at the last tick.</summary>
     public IReadOnlyList<string> UnresponsiveEngines { get; set; } = [];

@@ -25,10 +25,13 @@ public sealed record ScalingReport
     public int UnschedulablePods { get; init; }
 
     /// <summary>Engines whose status stream broke or went quiet at the last tick (out of router membership).</summary>
-    public int UnknownEngines { get; init; }
+    public IReadOnlyList<string> UnknownEngines { get; init; } = [];
 
     /// <summary>Instances that did not answer an action at the last tick.</summary>
     public IReadOnlyList<string> UnresponsiveEngines { get; init; } = [];
+
+    /// <summary>Every instance that did not answer at the last tick (Unknown or unresponsive), once each, by name.</summary>
+    public IReadOnlyList<string> NotResponding => UnknownEngines.Union(UnresponsiveEngines, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>A snapshot of <paramref name="state"/>'s reportable part.</summary>
     public static ScalingReport Of(DeploymentScalingState state) => new()
@@ -39,7 +42,7 @@ public sealed record ScalingReport
         LastScaleTime = state.LastScaleTime,
         MembershipVersion = state.MembershipVersion,
         UnschedulablePods = state.UnschedulablePods,
-        UnknownEngines = state.UnknownEngines,
+        UnknownEngines = state.UnknownEngines.ToArray(),
         UnresponsiveEngines = state.UnresponsiveEngines.ToArray(),
     };
 }

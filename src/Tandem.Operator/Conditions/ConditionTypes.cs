@@ -32,6 +32,9 @@ public static class ConditionTypes
         public const string Scaling = "Scaling";
         public const string Converged = "Converged";
         public const string InsufficientCapacity = "InsufficientCapacity";
+
+        /// <summary>Degraded: engines whose status stream is Unknown or that did not answer an action at the last tick.</summary>
+        public const string EnginesNotResponding = "EnginesNotResponding";
         public const string TooFewReplicas = "TooFewReplicas";
         public const string TooManyReplicas = "TooManyReplicas";
         public const string RatioGuard = "RatioGuard";

@@ -11,16 +11,13 @@ namespace Tandem.Operator.Deployments;
 /// </summary>
 public static class ChildResources
 {
-    /// <summary>Name of a role's EnginePool and headless Service: <c>&lt;infd&gt;-prefill</c>, <c>&lt;infd&gt;-decode</c>.</summary>
-    public static string PoolName(string deployment, InstanceRole role) => $"{deployment}-{InstanceLabels.Text(role)}";
-
     /// <summary>Name of the router Deployment and Service.</summary>
     public static string RouterName(string deployment) => deployment + "-router";
 
     /// <summary>A role's EnginePool, created with the role's minimum; the autoscaler or an external scaler owns replicas after that.</summary>
     public static EnginePool Pool(InferenceDeployment deployment, InstanceRole role) => new()
     {
-        Metadata = Meta(deployment, PoolName(deployment.Metadata.Name, role), InstanceLabels.Components.Engine),
+        Metadata = Meta(deployment, InstanceNaming.PoolName(deployment.Metadata.Name, role), InstanceLabels.Components.Engine),
         Spec = new EnginePoolSpec
         {
             Role = role == InstanceRole.Prefill ? EngineRole.Prefill : EngineRole.Decode,
@@ -109,7 +106,7 @@ public static class ChildResources
         {
             ApiVersion = "v1",
             Kind = "Service",
-            Metadata = Meta(deployment, PoolName(deployment.Metadata.Name, role), InstanceLabels.Components.Engine),
+            Metadata = Meta(deployment, InstanceNaming.PoolName(deployment.Metadata.Name, role), InstanceLabels.Components.Engine),
             Spec = new V1ServiceSpec
             {
                 ClusterIP = "None",

@@ -25,8 +25,8 @@ public static class DeploymentStatusBuilder
         // The caller hands a copy (UpdateStatusAsync clones before mutating), so the status is changed in place.
         var status = deployment.Status ?? new InferenceDeploymentStatus();
         status.ObservedGeneration = generation;
-        status.Prefill = Role(engines, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
-        status.Decode = Role(engines, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, ChildResources.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
+        status.Prefill = Role(engines, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
+        status.Decode = Role(engines, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
         status.Migration = decision?.MigrationUtilization;
         status.StandbyReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Standby);
         status.WarmReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Warm);
@@ -69,8 +69,16 @@ public static class DeploymentStatusBuilder
             moving ? $"prefill {prefill.Replicas}->{prefill.DesiredReplicas}, decode {decode.Replicas}->{decode.DesiredReplicas}" : "every pool is at its desired size", generation, now);
 
         var unschedulable = state?.UnschedulablePods ?? 0;
-        c = ConditionSet.Set(c, ConditionTypes.Degraded, unschedulable > 0, unschedulable > 0 ? ConditionTypes.Reasons.InsufficientCapacity : ConditionTypes.Reasons.AllReplicasReady,
-            unschedulable > 0 ? $"{unschedulable} engine pod(s) cannot be scheduled: insufficient GPU capacity" : "no problem found", generation, now);
+        var silent = state?.NotResponding ?? [];
+        var wasCapacity = c.FirstOrDefault(x => x.Type == ConditionTypes.Degraded) is { Status: "True", Reason: ConditionTypes.Reasons.InsufficientCapacity };
+        var (degraded, degradedReason, degradedMessage) = Degraded(unschedulable, silent);
+        c = ConditionSet.Set(c, ConditionTypes.Degraded, degraded, degradedReason, degradedMessage, generation, now);
+        if (unschedulable > 0 && !wasCapacity)
+        {
+            // Degraded stayed True (engines not responding) while capacity became the problem: the stall clock below
+            // counts from now, not from when the engines stopped answering.
+            c.First(x => x.Type == ConditionTypes.Degraded).LastTransitionTime = now.UtcDateTime;
+        }
 
         var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
         c = ConditionSet.Set(c, ConditionTypes.AbleToScale, true, ConditionTypes.Reasons.ReadyForNewScale,
@@ -83,7 +91,8 @@ public static class DeploymentStatusBuilder
         var (limited, reason, message) = Limited(state, unschedulable);
         c = ConditionSet.Set(c, ConditionTypes.ScalingLimited, limited, reason, message, generation, now);
 
-        // kstatus: Stalled when pods stayed unschedulable past StallAfter (needs more nodes, or lower bounds); else
+        // kstatus: Stalled when pods stayed unschedulable past StallAfter (needs more nodes, or lower bounds); engines
+        // that do not answer never stall it (they may come back, and the autoscaler keeps acting on the rest); else
         // Reconciling until Ready, so helm --wait and Flux wait exactly as long as the deployment converges.
         var degradedSince = c.First(x => x.Type == ConditionTypes.Degraded).LastTransitionTime;
         var stalled = unschedulable > 0 && degradedSince is { } since && now.UtcDateTime - since >= ConditionTypes.StallAfter;
@@ -93,6 +102,22 @@ public static class DeploymentStatusBuilder
         c = ConditionSet.Set(c, ConditionTypes.Reconciling, reconciling, reconciling ? ConditionTypes.Reasons.ReplicasNotReady : ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.InsufficientCapacity,
             reconciling ? readyMessage : ready ? "converged" : "stalled: see the Stalled condition", generation, now);
         status.Conditions = c;
+    }
+
+    /// <summary>Degraded: capacity first (it alone can stall), then engines that do not answer, named.</summary>
+    private static (bool, string, string) Degraded(int unschedulable, IReadOnlyList<string> silent)
+    {
+        var capacity = unschedulable > 0 ? $"{unschedulable} engine pod(s) cannot be scheduled: insufficient GPU capacity" : null;
+        var engines = silent.Count > 0
+            ? $"{silent.Count} engine(s) not responding: {Trim(string.Join(", ", silent))}"
+            : null;
+        return (capacity, engines) switch
+        {
+            (not null, not null) => (true, ConditionTypes.Reasons.InsufficientCapacity, $"{capacity}; {engines}"),
+            (not null, null) => (true, ConditionTypes.Reasons.InsufficientCapacity, capacity),
+            (null, not null) => (true, ConditionTypes.Reasons.EnginesNotResponding, engines),
+            _ => (false, ConditionTypes.Reasons.AllReplicasReady, "no problem found"),
+        };
     }
 
     private static (bool, string, string) Limited(ScalingReport? state, int unschedulable)

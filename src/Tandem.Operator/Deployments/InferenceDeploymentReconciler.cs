@@ -4,6 +4,7 @@ using Tandem.Api.V1Alpha1;
 using Tandem.Operator.Autoscaling;
 using Tandem.Operator.Conditions;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 using Tandem.Runtime;
 using Tandem.Runtime.Client;
 using Tandem.Runtime.Helpers;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tandem.Scaling.Lifecycle;
 
 namespace Tandem.Operator.Instances;
 
@@ -8,6 +9,9 @@ namespace Tandem.Operator.Instances;
 /// </summary>
 public static class InstanceNaming
 {
+    /// <summary>Name of a role's EnginePool and headless Service: <c>&lt;infd&gt;-prefill</c>, <c>&lt;infd&gt;-decode</c>.</summary>
+    public static string PoolName(string deployment, InstanceRole role) => $"{deployment}-{InstanceLabels.Text(role)}";
+
     /// <summary>The name of instance <paramref name="ordinal"/> of <paramref name="deployment"/>.</summary>
     public static string PodName(string deployment, int ordinal) => $"{deployment}-engine-{ordinal.ToString(CultureInfo.InvariantCulture)}";
 

@@ -1,10 +1,10 @@
 using k8s.Models;
 using Microsoft.Extensions.Options;
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Autoscaling;
 using Tandem.Operator.Conditions;
 using Tandem.Operator.Deployments;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 using Tandem.Runtime;
 using Tandem.Runtime.Client;
 using Tandem.Runtime.Helpers;

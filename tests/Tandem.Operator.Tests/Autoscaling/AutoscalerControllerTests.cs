@@ -52,7 +52,7 @@ public sealed class AutoscalerControllerTests
     }
 
     [Fact]
-    public async Task An_engine_whose_stream_went_quiet_is_Unknown_out_of_the_policy_and_never_called()
+    public async Task An_engine_whose_stream_went_quiet_is_Unknown_out_of_the_policy_never_called_and_reported_by_name_with_a_warning()
     {
         await using var harness = new AutoscalerHarness(new OperatorOptions { ControlCallDeadline = TimeSpan.FromSeconds(1), ControlCallRetries = 0 });
         var deployment = harness.AddDeployment("chat");
@@ -68,6 +68,13 @@ public sealed class AutoscalerControllerTests
         var instance = Assert.Single(observed.Instances);
         Assert.True(instance.Unknown);
         Assert.Equal(InstanceState.Pending, instance.View.State);
+
+        // A tick reports it by name (the status builder's Degraded condition reads that) with one Warning.
+        await harness.Reconciler.ReconcileAsync(ReconcileRequest.For(deployment), CancellationToken.None);
+        Assert.Equal(["chat-engine-0"], harness.Store.Report("default", "chat")!.UnknownEngines);
+        var warning = Assert.Single(harness.Events.Recorded, e => e.Reason == AutoscalerReconciler.EngineNotResponding);
+        Assert.Equal(EventTypes.Warning, warning.Type);
+        Assert.Contains("instance chat-engine-0", warning.Note, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using k8s;
 using k8s.Models;
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Deployments;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 
 namespace Tandem.Operator.Tests.Instances;
 

@@ -1,6 +1,6 @@
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Deployments;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Specs;
 
 namespace Tandem.Operator.Tests.Instances;
 

@@ -5,7 +5,7 @@ using Tandem.Scaling.Policies;
 using ApiBand = Tandem.Api.V1Alpha1.Band;
 using PolicyBand = Tandem.Scaling.Policies.Band;
 
-namespace Tandem.Operator.Autoscaling;
+namespace Tandem.Operator.Specs;
 
 /// <summary>Maps the Kubernetes API (ModelProfile, InferenceDeployment) to the pure policy library's inputs.</summary>
 public static class SpecMapping

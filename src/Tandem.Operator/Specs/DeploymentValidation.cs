@@ -1,10 +1,9 @@
 using Tandem.Api.Schema;
 using Tandem.Api.V1Alpha1;
 using Tandem.Api.Validation;
-using Tandem.Operator.Autoscaling;
 using Tandem.Operator.Instances;
 
-namespace Tandem.Operator.Deployments;
+namespace Tandem.Operator.Specs;
 
 /// <summary>
 /// The operator's re-check of an InferenceDeployment and its ModelProfile before acting: the CRD's own schema and rules

@@ -1,0 +1,68 @@
+using k8s.Models;
+using Tandem.Api.V1Alpha1;
+using Tandem.Operator.Autoscaling;
+using Tandem.Operator.Conditions;
+using Tandem.Operator.Deployments;
+using Tandem.Runtime.Cache;
+
+namespace Tandem.Operator.Tests;
+
+/// <summary>The status builder's conditions from the autoscaler's report: engines that do not answer, and kstatus.</summary>
+public sealed class DeploymentStatusBuilderTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 2, 18, 0, 0, TimeSpan.Zero);
+
+    private readonly ObjectCache<V1Pod> _pods = new();
+    private readonly ObjectCache<EnginePool> _pools = new();
+    private readonly InferenceDeployment _deployment = TestObjects.Deployment();
+
+    [Fact]
+    public void Engines_that_do_not_answer_make_the_deployment_Degraded_by_name_until_they_answer_again()
+    {
+        var silent = new ScalingReport { UnknownEngines = ["chat-engine-2"], UnresponsiveEngines = ["chat-engine-0", "chat-engine-2"] };
+
+        Build(silent, Start);
+
+        var degraded = Condition(ConditionTypes.Degraded);
+        Assert.Equal("True", degraded.Status);
+        Assert.Equal(ConditionTypes.Reasons.EnginesNotResponding, degraded.Reason);
+        Assert.Equal("2 engine(s) not responding: chat-engine-0, chat-engine-2", degraded.Message);
+        // Engines that may come back never stall the deployment: kstatus keeps it Reconciling.
+        Assert.Equal("False", Condition(ConditionTypes.Stalled).Status);
+        Assert.Equal("True", Condition(ConditionTypes.Reconciling).Status);
+
+        Build(new ScalingReport(), Start + TimeSpan.FromMinutes(1));
+
+        degraded = Condition(ConditionTypes.Degraded);
+        Assert.Equal("False", degraded.Status);
+        Assert.Equal(ConditionTypes.Reasons.AllReplicasReady, degraded.Reason);
+        Assert.Equal((Start + TimeSpan.FromMinutes(1)).UtcDateTime, degraded.LastTransitionTime);
+    }
+
+    [Fact]
+    public void Capacity_outranks_silent_engines_and_stalls_only_StallAfter_past_when_capacity_became_the_problem()
+    {
+        Build(new ScalingReport { UnknownEngines = ["chat-engine-1"] }, Start);
+        var capacityFrom = Start + TimeSpan.FromMinutes(10);
+
+        Build(new ScalingReport { UnknownEngines = ["chat-engine-1"], UnschedulablePods = 2 }, capacityFrom);
+
+        var degraded = Condition(ConditionTypes.Degraded);
+        Assert.Equal(ConditionTypes.Reasons.InsufficientCapacity, degraded.Reason);
+        Assert.Contains("2 engine pod(s) cannot be scheduled", degraded.Message, StringComparison.Ordinal);
+        Assert.Contains("1 engine(s) not responding: chat-engine-1", degraded.Message, StringComparison.Ordinal);
+        Assert.Equal("False", Condition(ConditionTypes.Stalled).Status);
+
+        Build(new ScalingReport { UnschedulablePods = 2 }, capacityFrom + ConditionTypes.StallAfter - TimeSpan.FromSeconds(1));
+        Assert.Equal("False", Condition(ConditionTypes.Stalled).Status);
+
+        Build(new ScalingReport { UnschedulablePods = 2 }, capacityFrom + ConditionTypes.StallAfter);
+        Assert.Equal("True", Condition(ConditionTypes.Stalled).Status);
+        Assert.Equal("False", Condition(ConditionTypes.Reconciling).Status);
+    }
+
+    private void Build(ScalingReport report, DateTimeOffset now) =>
+        _deployment.Status = DeploymentStatusBuilder.Build(_deployment, _pods, _pools, report, now);
+
+    private V1Condition Condition(string type) => Assert.Single(_deployment.Status!.Conditions!, c => c.Type == type);
+}
