@@ -1,6 +1,4 @@
-using Tandem.Api.Schema;
 using Tandem.Api.Seeds;
-using Tandem.Api.V1Alpha1;
 
 namespace Tandem.Scaling.Models;
 
@@ -10,7 +8,7 @@ namespace Tandem.Scaling.Models;
 /// </summary>
 public static class SeedModels
 {
-    private static readonly Lazy<ModelNumbers[]> All = new(() => SeedModelProfiles.All.Select(FromProfile).ToArray());
+    private static readonly Lazy<ModelNumbers[]> All = new(() => SeedModelProfiles.All.Select(Numbers).ToArray());
 
     /// <summary>The names: llama2-7b, llama3-8b, mistral-24b, qwen-72b.</summary>
     public static IReadOnlyList<string> Names => All.Value.Select(m => m.Name).ToArray();
@@ -29,33 +27,9 @@ public static class SeedModels
             ? model
             : throw new ArgumentException($"{field}: unknown model '{name}'; known: {string.Join(", ", Names)}.");
 
-    /// <summary>
-    /// A ModelProfile's numbers as the simulator uses them: R, T, M, block size, TP, layers, the decode step
-    /// (<c>throughput.decodeStepMillis</c> + <c>decodeStepMillisPerRequest</c> x batch, as the mock engine), the load
-    /// times by source and the cold start (<c>loadTime</c>), and the SLOs. Prefill overhead and batch size are engine
-    /// constants, not profile fields (<see cref="ModelNumbers"/>' defaults).
-    /// </summary>
-    public static ModelNumbers FromProfile(ModelProfile profile)
+    private static ModelNumbers Numbers(Tandem.Api.V1Alpha1.ModelProfile profile)
     {
-        var spec = profile.Spec;
-        var numbers = new ModelNumbers
-        {
-            Name = profile.Metadata.Name,
-            PrefillTokensPerSecond = spec.Throughput.PrefillTokensPerSecond,
-            TransferTokensPerSecond = spec.Throughput.TransferTokensPerSecond,
-            KvBlocksPerInstance = spec.KvCacheBlocks,
-            KvBlockTokens = spec.KvBlockTokens,
-            GpusPerInstance = spec.TensorParallelSize,
-            NumHiddenLayers = spec.NumHiddenLayers,
-            DecodeStepBase = TimeSpan.FromMilliseconds(spec.Throughput.DecodeStepMillis),
-            DecodeStepPerSequence = TimeSpan.FromMilliseconds(spec.Throughput.DecodeStepMillisPerRequest),
-            LoadFromStorage = GoDuration.Parse(spec.LoadTime.Storage, "spec.loadTime.storage"),
-            LoadFromHostCache = GoDuration.Parse(spec.LoadTime.HostCache, "spec.loadTime.hostCache"),
-            LoadFromPeer = GoDuration.Parse(spec.LoadTime.Peer, "spec.loadTime.peer"),
-            ColdStart = GoDuration.Parse(spec.LoadTime.ColdStart, "spec.loadTime.coldStart"),
-            TpotSlo = GoDuration.Parse(spec.Slo.Tpot, "spec.slo.tpot"),
-            TtftSloScale = spec.Slo.TtftScale,
-        };
+        var numbers = ModelProfileNumbers.From(profile);
         numbers.Validate($"ModelProfile '{numbers.Name}'");
         return numbers;
     }

@@ -27,7 +27,7 @@ public sealed class SeedModelNumbersTests
             var mock = MockEngineProfile.Seed(name);
 
             Assert.Equal(ModelProfileFile.Load(path), mock);
-            Assert.Equal(SeedModels.FromProfile(example), simulator);
+            Assert.Equal(ModelProfileNumbers.From(example), simulator);
             Assert.Equal(Numbers(mock), Numbers(simulator));
         }
     }
@@ -72,7 +72,7 @@ public sealed class SeedModelNumbersTests
                 tpot: 120ms
             """);
 
-        var numbers = SeedModels.FromProfile(profile);
+        var numbers = ModelProfileNumbers.From(profile);
 
         Assert.Equal(("custom", 9000.0, 25000.0, 5000, 32, 4, 48), (numbers.Name, numbers.PrefillTokensPerSecond, numbers.TransferTokensPerSecond, numbers.KvBlocksPerInstance, numbers.KvBlockTokens, numbers.GpusPerInstance, numbers.NumHiddenLayers));
         Assert.Equal((TimeSpan.FromMilliseconds(17), TimeSpan.FromMilliseconds(0.3)), (numbers.DecodeStepBase, numbers.DecodeStepPerSequence));
@@ -88,7 +88,7 @@ public sealed class SeedModelNumbersTests
         var bad = KubernetesYaml.Deserialize<ModelProfile>(KubernetesYaml.Serialize(profile));
         bad.Spec.LoadTime.ColdStart = "soon";
 
-        var error = Assert.Throws<FormatException>(() => SeedModels.FromProfile(bad));
+        var error = Assert.Throws<FormatException>(() => ModelProfileNumbers.From(bad));
 
         Assert.Contains("spec.loadTime.coldStart", error.Message);
     }
