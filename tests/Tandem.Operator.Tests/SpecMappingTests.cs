@@ -55,6 +55,18 @@ public class SpecMappingTests
 
         Assert.Equal((12000.0, 60000.0, 30000, 2), (model.PrefillTokensPerSecond, model.TransferTokensPerSecond, model.KvBlocksPerInstance, model.GpusPerInstance));
         Assert.Equal(TimeSpan.FromSeconds(1), model.LoadFromPeer);
+        Assert.Equal(TimeSpan.FromSeconds(30), model.ColdStart);
+    }
+
+    [Fact]
+    public void Cold_start_comes_from_the_profile_and_a_bad_one_is_named()
+    {
+        var profile = TestObjects.Profile();
+        profile.Spec.LoadTime.ColdStart = "45s";
+
+        Assert.Equal(TimeSpan.FromSeconds(45), SpecMapping.ToModelNumbers(profile).ColdStart);
+        profile.Spec.LoadTime.ColdStart = "soon";
+        Assert.Contains("spec.loadTime.coldStart", Assert.Throws<FormatException>(() => SpecMapping.ToModelNumbers(profile)).Message);
     }
 
     [Fact]

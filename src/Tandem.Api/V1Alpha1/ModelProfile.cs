@@ -69,7 +69,7 @@ public sealed class ModelProfileSpec
     [Required]
     public ModelThroughput Throughput { get; set; } = new();
 
-    /// <summary>How long loading the weights takes from each source; the mock engine and the simulator use these.</summary>
+    /// <summary>How long loading the weights takes from each source, and a new pod's cold start; the mock engine and the simulator use these.</summary>
     [DefaultJson("{}")]
     public LoadTimeHints LoadTime { get; set; } = new();
 
@@ -109,7 +109,7 @@ public sealed class ModelThroughput
     public double DecodeStepMillisPerRequest { get; set; } = 0.05;
 }
 
-/// <summary>Weight load times from each source (the seeds' mock_load_millis), as durations.</summary>
+/// <summary>Weight load times from each source (the seeds' mock_load_millis) and a new pod's cold start, as durations.</summary>
 public sealed class LoadTimeHints
 {
     /// <summary>From storage (object store or disk): the cold path.</summary>
@@ -123,6 +123,10 @@ public sealed class LoadTimeHints
     /// <summary>From a running peer over the network (feature fast-load).</summary>
     [Default("1s"), Duration]
     public string Peer { get; set; } = "1s";
+
+    /// <summary>A new pod's time to a standby engine before any weights load: scheduling, image pull, process start; the simulator's cold start.</summary>
+    [Default("30s"), Duration]
+    public string ColdStart { get; set; } = "30s";
 }
 
 /// <summary>Default SLOs of a model: TTFT as a multiple of the zero-load prefill time, TPOT as a duration.</summary>

@@ -1,3 +1,5 @@
+using Tandem.Api.Seeds;
+
 namespace Tandem.Engines.Mock;
 
 /// <summary>
@@ -23,15 +25,11 @@ public sealed record MockEngineProfile
     public TimeSpan LoadFromHostCache { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan LoadFromPeer { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The seed models' numbers (BlitzScale's templates).</summary>
-    public static IReadOnlyDictionary<string, MockEngineProfile> Seeds { get; } = new Dictionary<string, MockEngineProfile>(StringComparer.OrdinalIgnoreCase)
-    {
-        // Same numbers as examples/models/*.yaml (BlitzScale's seed templates; decode step at the API defaults).
-        ["llama2-7b"] = new() { Name = "llama2-7b", PrefillTokensPerSecond = 13000, TransferTokensPerSecond = 30000, KvCacheBlocks = 8000, NumHiddenLayers = 32, TensorParallelSize = 1, LoadFromStorage = TimeSpan.FromSeconds(8) },
-        ["llama3-8b"] = new() { Name = "llama3-8b", PrefillTokensPerSecond = 12000, TransferTokensPerSecond = 60000, KvCacheBlocks = 30000, NumHiddenLayers = 32, TensorParallelSize = 1, LoadFromStorage = TimeSpan.FromSeconds(8) },
-        ["mistral-24b"] = new() { Name = "mistral-24b", PrefillTokensPerSecond = 6000, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 40, TensorParallelSize = 2, LoadFromStorage = TimeSpan.FromSeconds(20) },
-        ["qwen-72b"] = new() { Name = "qwen-72b", PrefillTokensPerSecond = 7500, TransferTokensPerSecond = 40000, KvCacheBlocks = 8000, NumHiddenLayers = 80, TensorParallelSize = 8, LoadFromStorage = TimeSpan.FromSeconds(60) },
-    };
+    private static readonly Lazy<IReadOnlyDictionary<string, MockEngineProfile>> SeedProfiles = new(() =>
+        SeedModelProfiles.All.ToDictionary(p => p.Metadata.Name, ModelProfileFile.FromModelProfile, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The seed models' numbers: their ModelProfiles (examples/models/*.yaml, embedded in Tandem.Api), as the simulator reads them.</summary>
+    public static IReadOnlyDictionary<string, MockEngineProfile> Seeds => SeedProfiles.Value;
 
     /// <summary>A seed model by name; the error lists the known names.</summary>
     public static MockEngineProfile Seed(string name) =>

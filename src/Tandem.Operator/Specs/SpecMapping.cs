@@ -10,28 +10,8 @@ namespace Tandem.Operator.Specs;
 /// <summary>Maps the Kubernetes API (ModelProfile, InferenceDeployment) to the pure policy library's inputs.</summary>
 public static class SpecMapping
 {
-    /// <summary>The policy's model numbers from a ModelProfile.</summary>
-    public static ModelNumbers ToModelNumbers(ModelProfile profile)
-    {
-        var spec = profile.Spec;
-        return new ModelNumbers
-        {
-            Name = profile.Metadata.Name ?? "model",
-            PrefillTokensPerSecond = spec.Throughput.PrefillTokensPerSecond,
-            TransferTokensPerSecond = spec.Throughput.TransferTokensPerSecond,
-            KvBlocksPerInstance = spec.KvCacheBlocks,
-            KvBlockTokens = spec.KvBlockTokens,
-            GpusPerInstance = spec.TensorParallelSize * spec.PipelineParallelSize * spec.DataParallelSize,
-            NumHiddenLayers = spec.NumHiddenLayers,
-            LoadFromStorage = GoDuration.Parse(spec.LoadTime.Storage, "spec.loadTime.storage"),
-            LoadFromHostCache = GoDuration.Parse(spec.LoadTime.HostCache, "spec.loadTime.hostCache"),
-            LoadFromPeer = GoDuration.Parse(spec.LoadTime.Peer, "spec.loadTime.peer"),
-            DecodeStepBase = TimeSpan.FromMilliseconds(spec.Throughput.DecodeStepMillis),
-            DecodeStepPerSequence = TimeSpan.FromMilliseconds(spec.Throughput.DecodeStepMillisPerRequest),
-            TpotSlo = GoDuration.Parse(spec.Slo.Tpot, "spec.slo.tpot"),
-            TtftSloScale = spec.Slo.TtftScale,
-        };
-    }
+    /// <summary>The policy's model numbers from a ModelProfile (the mapping the simulator's seed models use too).</summary>
+    public static ModelNumbers ToModelNumbers(ModelProfile profile) => ModelProfileNumbers.From(profile);
 
     /// <summary>
     /// The policy's bounds from <c>spec.scaling</c>. In external mode each role's min and max are both the replicas an

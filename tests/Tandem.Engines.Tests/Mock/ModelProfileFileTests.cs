@@ -61,18 +61,6 @@ public sealed class ModelProfileFileTests
     }
 
     [Fact]
-    public void Shipped_example_profiles_match_the_seed_models()
-    {
-        var examples = Path.Combine(AppContext.BaseDirectory, "../../../../../examples/models");
-        foreach (var name in MockEngineProfile.Seeds.Keys)
-        {
-            var file = ModelProfileFile.Load(Path.Combine(examples, name + ".yaml"));
-
-            Assert.Equal(MockEngineProfile.Seed(name), file);
-        }
-    }
-
-    [Fact]
     public void A_multi_document_file_gives_its_ModelProfile_document()
     {
         // examples/chat.yaml, as the README applies it: a ModelProfile, then the InferenceDeployment that uses it.

@@ -23,7 +23,7 @@ public class SimulatorTests
         var tokens = Assert.Single(result.Outcomes).TokenTimes;
         var ttft = 0.010 + 1200 / 12000.0;                 // overhead + prompt / R
         var joined = ttft + 1200 / 60000.0;                // KV transfer at T
-        var step = 0.014 + 0.00008;                        // one sequence in the batch
+        var step = 0.020 + 0.00008;                        // one sequence in the batch (llama3-8b.yaml: decodeStepMillis 20 + 0.08 per request)
         Assert.Equal(3, tokens.Count);
         Assert.Equal(ttft, tokens[0], 9);
         Assert.Equal(joined + step, tokens[1], 9);
