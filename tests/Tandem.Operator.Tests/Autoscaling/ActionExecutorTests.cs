@@ -21,16 +21,9 @@ public sealed class ActionExecutorTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly MockEngineProfile Profile = new()
+    // The harness's fast test model, with load times long enough to watch Loading on the fake clock.
+    private static readonly MockEngineProfile Profile = AutoscalerHarness.EngineProfile with
     {
-        Name = "test-model",
-        PrefillTokensPerSecond = 1_000_000,
-        TransferTokensPerSecond = 2_000_000,
-        DecodeStepMillis = 1,
-        DecodeStepMillisPerRequest = 0,
-        KvCacheBlocks = 1000,
-        KvBlockTokens = 64,
-        MaxModelLength = 4096,
         LoadFromStorage = TimeSpan.FromSeconds(8),
         LoadFromHostCache = TimeSpan.FromSeconds(2),
         LoadFromPeer = TimeSpan.FromSeconds(1),
