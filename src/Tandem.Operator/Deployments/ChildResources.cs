@@ -79,7 +79,10 @@ public static class ChildResources
         };
     }
 
-    /// <summary>The router's Service: the deployment's single entry point for requests.</summary>
+    /// <summary>
+    /// The router's Service: the deployment's single entry point for requests. It publishes the HTTP port only: the
+    /// control port is for the operator, which reaches router pods by pod IP.
+    /// </summary>
     public static V1Service RouterService(InferenceDeployment deployment) => new()
     {
         ApiVersion = "v1",
@@ -91,7 +94,6 @@ public static class ChildResources
             Ports =
             [
                 new V1ServicePort { Name = "http", Port = deployment.Spec.Router.Port, TargetPort = deployment.Spec.Router.Port },
-                new V1ServicePort { Name = "control", Port = deployment.Spec.Router.ControlPort, TargetPort = deployment.Spec.Router.ControlPort },
             ],
         },
     };

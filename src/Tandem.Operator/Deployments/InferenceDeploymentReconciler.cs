@@ -22,6 +22,8 @@ public sealed class InferenceDeploymentReconciler(
     ICache<ModelProfile> profiles,
     ICache<V1Pod> pods,
     ICache<EnginePool> pools,
+    ICache<V1Service> services,
+    ICache<V1Deployment> routerDeployments,
     IResourceClient<InferenceDeployment> deploymentClient,
     IResourceClient<EnginePool> poolClient,
     IResourceClient<V1Deployment> appsClient,
@@ -81,12 +83,14 @@ public sealed class InferenceDeploymentReconciler(
         foreach (var role in new[] { InstanceRole.Prefill, InstanceRole.Decode })
         {
             // Replicas belong to the autoscaler (or the external scaler) once the pool exists.
-            await poolClient.CreateOrUpdateAsync(deployment, ChildResources.Pool(deployment, role), (existing, desired) => existing.Spec.Role = desired.Spec.Role, cancel).ConfigureAwait(false);
-            await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RoleService(deployment, role), cancellationToken: cancel).ConfigureAwait(false);
+            await poolClient.CreateOrUpdateAsync(deployment, ChildResources.Pool(deployment, role), (existing, desired) => existing.Spec.Role = desired.Spec.Role, cancel, pools).ConfigureAwait(false);
+            await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RoleService(deployment, role), cancellationToken: cancel, cache: services).ConfigureAwait(false);
         }
 
-        await appsClient.CreateOrUpdateAsync(deployment, ChildResources.RouterDeployment(deployment), cancellationToken: cancel).ConfigureAwait(false);
-        await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RouterService(deployment), cancellationToken: cancel).ConfigureAwait(false);
+        // Children are read from the informer caches and written only when a field the operator sets differs, so a
+        // steady deployment costs no API request per reconcile (a stale cache answers 409 and the reconcile retries).
+        await appsClient.CreateOrUpdateAsync(deployment, ChildResources.RouterDeployment(deployment), cancellationToken: cancel, cache: routerDeployments).ConfigureAwait(false);
+        await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RouterService(deployment), cancellationToken: cancel, cache: services).ConfigureAwait(false);
 
         var state = store.Report(request.Namespace, request.Name);
         await deploymentClient.UpdateStatusAsync(deployment, d => d.Status = DeploymentStatusBuilder.Build(d, pods, pools, state, now), cancel).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -13,7 +14,9 @@ public enum OperationResult { Unchanged, Created, Updated }
 /// <summary>
 /// Create-or-update of a controller's children (controller-runtime's controllerutil.CreateOrUpdate): the child gets a
 /// controller owner reference to its owner (so deleting the owner garbage-collects it and child changes enqueue the
-/// owner); an existing child is updated only when the desired state differs.
+/// owner); an existing child is updated only when a field the controller sets differs (<see cref="JsonSubset"/>), so
+/// fields the apiserver defaulted never cause a write. With an informer cache the existing child is read from it, so a
+/// steady reconcile costs no API request at all.
 /// </summary>
 public static class ChildObjects
 {
@@ -21,19 +24,24 @@ public static class ChildObjects
     /// Makes the child named by <paramref name="desired"/> match it. By default every top-level field of
     /// <paramref name="desired"/> except metadata and status replaces the stored one and desired labels/annotations
     /// are merged in; pass <paramref name="mutate"/> (existing, desired) to merge differently (e.g. to keep fields the
-    /// server defaults). A stale read fails with 409 Conflict, which the reconcile retries.
+    /// server defaults). A stale read fails with 409 Conflict, which the reconcile retries. A field that
+    /// <paramref name="desired"/> stops setting is left as stored (as with server-side apply by another manager);
+    /// list entries are compared whole, so a removed port or container is removed.
     /// </summary>
     public static async Task<(TChild Child, OperationResult Result)> CreateOrUpdateAsync<TChild>(
         this IResourceClient<TChild> client,
         IKubernetesObject<V1ObjectMeta> owner,
         TChild desired,
         Action<TChild, TChild>? mutate = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        ICache<TChild>? cache = null)
         where TChild : class, IKubernetesObject<V1ObjectMeta>
     {
         SetControllerReference(desired, owner);
         var ns = desired.Metadata.NamespaceProperty;
-        var existing = await client.GetAsync(ns, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        var existing = cache is not null
+            ? cache.Get(ns, desired.Metadata.Name)
+            : await client.GetAsync(ns, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
             try
@@ -52,7 +60,11 @@ public static class ChildObjects
         (mutate ?? CopySpec)(updated, desired);
         MergeMetadata(updated.Metadata, desired.Metadata);
         SetControllerReference(updated, owner);
-        if (EntityCopy.SameJson(existing, updated)) return (existing, OperationResult.Unchanged);
+        if (JsonSubset.Contains(JsonNode.Parse(KubernetesJson.Serialize(existing)), JsonNode.Parse(KubernetesJson.Serialize(updated))))
+        {
+            return (existing, OperationResult.Unchanged);
+        }
+
         return (await client.ReplaceAsync(updated, cancellationToken).ConfigureAwait(false), OperationResult.Updated);
     }
 

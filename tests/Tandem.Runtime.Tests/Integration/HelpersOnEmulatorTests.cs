@@ -123,6 +123,35 @@ public sealed class HelpersOnEmulatorTests(ClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Create_or_update_of_a_Service_the_server_defaulted_writes_nothing_the_second_time()
+    {
+        var ns = await fixture.NamespaceAsync("children-defaults");
+        var owner = await Client<Widget>().CreateAsync(Widget.Named(ns, "owner"), CancellationToken.None);
+        var services = Client<V1Service>();
+        V1Service Desired(params int[] ports) => new()
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new V1ObjectMeta { Name = "owner-svc", NamespaceProperty = ns },
+            Spec = new V1ServiceSpec
+            {
+                Selector = new Dictionary<string, string> { ["app"] = "w" },
+                PublishNotReadyAddresses = false,
+                Ports = ports.Select(p => new V1ServicePort { Name = $"p{p}", Port = p, TargetPort = p }).ToList(),
+            },
+        };
+
+        var (created, r1) = await services.CreateOrUpdateAsync(owner, Desired(80, 81));
+        var (same, r2) = await services.CreateOrUpdateAsync(owner, Desired(80, 81));
+        var (fewer, r3) = await services.CreateOrUpdateAsync(owner, Desired(80));
+
+        Assert.Equal((OperationResult.Created, OperationResult.Unchanged, OperationResult.Updated), (r1, r2, r3));
+        Assert.False(string.IsNullOrEmpty(created.Spec.ClusterIP));
+        Assert.Equal(created.Metadata.ResourceVersion, same.Metadata.ResourceVersion);
+        Assert.Equal([80], fewer.Spec.Ports.Select(p => p.Port));
+    }
+
+    [Fact]
     public async Task A_child_controlled_by_another_owner_is_refused()
     {
         var ns = await fixture.NamespaceAsync("children-other");
