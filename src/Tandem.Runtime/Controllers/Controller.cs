@@ -154,8 +154,9 @@ public sealed class Controller
             _metrics?.ActiveWorkers.WithLabels(Name).Dec();
         }
 
-        _metrics?.ReconcileTotal.WithLabels(Name, result).Inc();
+        // Time before count: a scrape that sees a counted reconcile also sees its duration.
         _metrics?.ReconcileTime.WithLabels(Name).Observe(_time.GetElapsedTime(started).TotalSeconds);
+        _metrics?.ReconcileTotal.WithLabels(Name, result).Inc();
     }
 }
 

@@ -84,6 +84,7 @@ public sealed class RuntimeMetrics
             ReconcileTotal.WithLabels(name, result);
         }
 
+        ReconcileTime.WithLabels(name);
         ReconcileErrors.WithLabels(name);
         TerminalReconcileErrors.WithLabels(name);
         ActiveWorkers.WithLabels(name);
