@@ -40,7 +40,7 @@ public sealed class MockEngineServer : IAsyncDisposable
     {
         var engine = new MockEngine(options.Profile, options.Role, options.Standby, options.Time);
         var model = options.ModelName ?? options.Profile.Name;
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimWebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         if (options.ConsoleLogging)
         {

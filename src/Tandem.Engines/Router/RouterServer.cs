@@ -47,7 +47,7 @@ public sealed class RouterServer : IAsyncDisposable
         }
 
         var load = new RouterLoadTracker(options.Time);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimWebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         if (options.ConsoleLogging)
         {

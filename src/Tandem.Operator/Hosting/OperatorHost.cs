@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tandem.Engines;
 using Tandem.Runtime.Hosting;
 
 namespace Tandem.Operator.Hosting;
@@ -30,7 +31,7 @@ public static class OperatorHost
 {
     public static WebApplication Build(OperatorHostSettings settings)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimWebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings.Configuration);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
         // Probe and scrape requests arrive every few seconds: ASP.NET Core's per-request lines stay below Info.

@@ -59,7 +59,7 @@ public sealed class VllmMockServer : IAsyncDisposable
     {
         time ??= TimeProvider.System;
         var engine = new MockEngine(profile, role: null, standby: false, time);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimWebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         ListenOptions? bound = null;
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, o => { o.Protocols = HttpProtocols.Http1; bound = o; }));
