@@ -60,6 +60,23 @@ public sealed class VllmEngineControl : IEngineControl
         }
     }
 
+    /// <summary>
+    /// Takes up what a previous operator process asked of this instance, as the pod's labels record it, so that after
+    /// a restart or failover a routed instance stays active (not warm, which would empty the router's membership) and
+    /// a draining one keeps draining. Only before this process has asked anything of the instance.
+    /// </summary>
+    public void Restore(VllmIntent intent, InstanceRole? role)
+    {
+        lock (_gate)
+        {
+            if (_intent == VllmIntent.Unrouted && _role is null && intent is VllmIntent.Routed or VllmIntent.Draining)
+            {
+                _intent = intent;
+                _role = role;
+            }
+        }
+    }
+
     /// <summary>Wakes the engine when asleep (state Loading until awake) and routes it as <paramref name="role"/>.</summary>
     public async Task<State> ActivateAsync(InstanceRole? role, WeightSource source, CancellationToken cancel = default)
     {
@@ -207,7 +224,8 @@ public sealed class VllmEngineControl : IEngineControl
         int level;
         lock (_gate)
         {
-            level = _sleptAtLevel;
+            // Not put to sleep by this process (a restart): it slept at the level this deployment sleeps at.
+            level = _sleptAtLevel != 0 ? _sleptAtLevel : SleepLevel;
         }
 
         try

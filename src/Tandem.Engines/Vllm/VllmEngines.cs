@@ -7,11 +7,24 @@ public sealed class VllmEngines(HttpClient http, TimeSpan pollInterval, TimeProv
 {
     private readonly ConcurrentDictionary<string, VllmEngineControl> _controls = new(StringComparer.Ordinal);
 
-    /// <summary>The control of <paramref name="address"/>, made on first use; the sleep level follows the deployment's features.</summary>
-    public VllmEngineControl Use(string address, int sleepLevel)
+    /// <summary>
+    /// The control of <paramref name="address"/>, made on first use with what the pod records of an earlier process's
+    /// intent (<paramref name="recorded"/>); the sleep level follows the deployment's features.
+    /// </summary>
+    public VllmEngineControl Use(string address, int sleepLevel, (VllmIntent Intent, Tandem.Scaling.Lifecycle.InstanceRole? Role)? recorded = null)
     {
-        var control = _controls.GetOrAdd(address, a => new VllmEngineControl(http, a, sleepLevel, pollInterval, time));
+        var made = false;
+        var control = _controls.GetOrAdd(address, a =>
+        {
+            made = true;
+            return new VllmEngineControl(http, a, sleepLevel, pollInterval, time);
+        });
         control.SleepLevel = sleepLevel;
+        if (made && recorded is { } r)
+        {
+            control.Restore(r.Intent, r.Role);
+        }
+
         return control;
     }
 

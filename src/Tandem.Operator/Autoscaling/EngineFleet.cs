@@ -43,7 +43,7 @@ public sealed class EngineFleet : IAsyncDisposable
     public IEngineControl EngineClient(string address) => _vllm.Find(address) ?? (IEngineControl)_pool.Engine(address);
 
     /// <summary>Declares <paramref name="address"/> a vLLM engine (engine.adapter vllm) whose standby tier sleeps at <paramref name="sleepLevel"/>.</summary>
-    public void UseVllm(string address, int sleepLevel) => _vllm.Use(address, sleepLevel);
+    public void UseVllm(string address, int sleepLevel, (VllmIntent, Tandem.Scaling.Lifecycle.InstanceRole?)? recorded = null) => _vllm.Use(address, sleepLevel, recorded);
 
     /// <summary>A control client for a router.</summary>
     public RouterControlClient RouterClient(string address) => _pool.Router(address);

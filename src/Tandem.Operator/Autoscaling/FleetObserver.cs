@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Tandem.Api.V1Alpha1;
+using Tandem.Engines.Vllm;
 using Tandem.Operator.Instances;
 using Tandem.Runtime;
 using Tandem.Scaling.Lifecycle;
@@ -51,7 +52,8 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
             if (control is not null && engine.Adapter == EngineAdapter.Vllm)
             {
                 // host-cache keeps slept weights in host memory (sleep level 1); otherwise standby drops them (level 2).
-                fleet.UseVllm(control, deployment.Spec.Has(Feature.HostCache) ? 1 : 2);
+                // The pod's labels carry what an earlier operator process asked of the instance (routed or draining).
+                fleet.UseVllm(control, deployment.Spec.Has(Feature.HostCache) ? 1 : 2, RecordedIntent(pod));
             }
 
             var sighting = control is null ? null : fleet.EngineSighting(control);
@@ -134,6 +136,14 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
         state.Seen[id] = (current, since);
         return since;
     }
+
+    /// <summary>What the pod's labels say the operator last asked of a vLLM instance, for a process that has not asked yet.</summary>
+    private static (VllmIntent, InstanceRole?)? RecordedIntent(V1Pod pod) => InstanceLabels.StateOf(pod) switch
+    {
+        InstanceState.Active => (VllmIntent.Routed, InstanceLabels.RoleOf(pod)),
+        InstanceState.Draining => (VllmIntent.Draining, InstanceLabels.RoleOf(pod)),
+        _ => null,
+    };
 
     /// <summary>Drains and activations in progress that this process did not start (before a restart or on another leader).</summary>
     private static void Restore(DeploymentScalingState state, V1Pod pod, InstanceState current)

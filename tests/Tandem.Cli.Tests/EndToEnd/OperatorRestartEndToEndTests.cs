@@ -14,12 +14,19 @@ public class OperatorRestartEndToEndTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Restarting_the_operator_keeps_labels_pool_replicas_and_instance_timers_and_the_router_serving()
+    // vllm: awake vLLM servers only know "awake"; the restarted operator reads from the pods' labels which were routed.
+    [Theory]
+    [InlineData("mock", "[fast-load]")]
+    [InlineData("vllm", "[host-cache]")]
+    public async Task Restarting_the_operator_keeps_labels_pool_replicas_and_instance_timers_and_the_router_serving(string adapter, string features)
     {
         await using var fixture = await StackFixture.StartAsync();
-        await fixture.ApplyAsync(TestDeployments.Profile + "\n---\n" + TestDeployments.Deployment());
+        var deployment = TestDeployments.Deployment(features: features).Replace("adapter: mock", "adapter: " + adapter, StringComparison.Ordinal);
+        await fixture.ApplyAsync(TestDeployments.Profile + "\n---\n" + deployment);
         await fixture.KubectlAsync("wait", "--for=condition=Ready", "inferencedeployment/chat", "--timeout=60s");
+        // At rest (a vLLM standby pod starts awake, is warm for scaleDownDelay, then sleeps).
+        await Eventually.HoldsAsync(() => FleetSampler.SampleAsync(fixture, "chat"),
+            s => s.ActivePrefill == 1 && s.ActiveDecode == 1 && s.Standby == 1 && s.Pods == 3, Deadline, "1+1 active and one standby");
         var before = await Eventually.HoldsAsync(() => fixture.EnginePodsAsync("chat"),
             p => p.Count == 3 && p.All(x => x.Metadata.Annotations?.ContainsKey(ApiGroup.Group + "/state-since") == true), Deadline, "three engine pods with their timers");
         var timers = before.ToDictionary(p => p.Metadata.Name, p => p.Metadata.Annotations[ApiGroup.Group + "/state-since"]);

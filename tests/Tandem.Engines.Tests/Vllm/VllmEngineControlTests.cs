@@ -63,6 +63,41 @@ public sealed class VllmEngineControlTests
     }
 
     [Fact]
+    public async Task A_successor_takes_up_the_recorded_intent_so_a_routed_instance_stays_active_after_a_restart()
+    {
+        await using var server = await VllmMockServerTests.StartAsync();
+        using var http = new HttpClient();
+        var before = Control(http, server.Address);
+        await before.ActivateAsync(InstanceRole.Decode, WeightSources.Storage());
+
+        // A new operator process knows only what the pod's labels say: active decode.
+        var after = Control(http, server.Address);
+        after.Restore(VllmIntent.Routed, InstanceRole.Decode);
+        var seen = await after.ObserveAsync();
+        Assert.Equal((InstanceState.Active, InstanceRole.Decode), (seen.State, seen.Role));
+
+        // Without the record an awake engine is warm; and a record never overrides what this process asked since.
+        Assert.Equal(InstanceState.Warm, (await Control(http, server.Address).ObserveAsync()).State);
+        await after.DrainAsync();
+        after.Restore(VllmIntent.Routed, InstanceRole.Prefill);
+        Assert.Equal(InstanceState.Warm, (await after.ObserveAsync()).State);
+    }
+
+    [Fact]
+    public async Task After_a_restart_an_engine_slept_at_level_2_by_the_previous_process_is_woken_with_a_weight_reload()
+    {
+        await using var server = await VllmMockServerTests.StartAsync();
+        using var http = new HttpClient();
+        await Control(http, server.Address, sleepLevel: 2).UnloadAsync();
+        Assert.Equal(2, server.SleepLevel);
+
+        var successor = Control(http, server.Address, sleepLevel: 2);
+        await successor.ActivateAsync(InstanceRole.Prefill, WeightSources.Storage());
+        await Eventually.TrueAsync(() => successor.Intent == VllmIntent.Routed, "the engine woke and was routed", TimeSpan.FromSeconds(10));
+        Assert.Equal(1, server.WeightReloads);
+    }
+
+    [Fact]
     public async Task Level_2_standby_drops_the_weights_and_waking_reloads_them()
     {
         await using var server = await VllmMockServerTests.StartAsync();
@@ -75,6 +110,7 @@ public sealed class VllmEngineControlTests
         await Eventually.TrueAsync(() => control.Intent == VllmIntent.Routed, "the engine woke, reloaded and was routed", TimeSpan.FromSeconds(10));
 
         Assert.Equal(InstanceState.Active, (await control.ObserveAsync()).State);
+        Assert.Equal(1, server.WeightReloads);
         using var served = await VllmMockServerTests.CompleteAsync(http, new JsonObject { ["model"] = "test-model", ["prompt"] = "x", ["max_tokens"] = 2 }, server.Address);
         Assert.True(served.IsSuccessStatusCode);
     }

@@ -29,6 +29,7 @@ public sealed class VllmMockServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly object _gate = new();
     private int _sleepLevel;
+    private int _weightReloads;
 
     private VllmMockServer(WebApplication app, MockEngine engine)
     {
@@ -41,6 +42,9 @@ public sealed class VllmMockServer : IAsyncDisposable
 
     /// <summary>host:port the server listens on.</summary>
     public string Address { get; private set; } = "";
+
+    /// <summary>How many times /collective_rpc reload_weights was called (what a level-2 wake needs in vLLM).</summary>
+    public int WeightReloads => Volatile.Read(ref _weightReloads);
 
     /// <summary>0 when awake, else the level it was put to sleep with.</summary>
     public int SleepLevel
@@ -153,9 +157,13 @@ public sealed class VllmMockServer : IAsyncDisposable
     private async Task<IResult> CollectiveRpcAsync(HttpContext context)
     {
         var body = JsonNode.Parse(await MockCompletionEndpoint.ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
-        return body?["method"]?.GetValue<string>() is "reload_weights"
-            ? Results.Json(new { results = new object?[] { null } })
-            : Results.Json(new { error = new { message = "the vLLM mock only answers collective_rpc reload_weights", type = "BadRequestError", param = (string?)null, code = 400 } }, statusCode: 400);
+        if (body?["method"]?.GetValue<string>() is "reload_weights")
+        {
+            Interlocked.Increment(ref _weightReloads);
+            return Results.Json(new { results = new object?[] { null } });
+        }
+
+        return Results.Json(new { error = new { message = "the vLLM mock only answers collective_rpc reload_weights", type = "BadRequestError", param = (string?)null, code = 400 } }, statusCode: 400);
     }
 
     private async Task WaitForAsync(Func<InstanceState, bool> reached, CancellationToken cancel)
