@@ -46,9 +46,10 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
         {
             var ip = pod.Status?.PodIP;
             var running = ip is not null && pod.Status?.Phase == "Running";
-            var control = running ? Address(ip!, EngineImage.ControlPort(engine)) : null;
-            var serving = running ? Address(ip!, engine.Ports.Serving) : null;
-            if (control is not null && engine.Adapter == EngineAdapter.Vllm)
+            // The pod's own ports: after a port change its old pods are still reached where they listen.
+            var control = running ? Address(ip!, EnginePodPorts.Control(pod, engine)) : null;
+            var serving = running ? Address(ip!, EnginePodPorts.Serving(pod, engine)) : null;
+            if (control is not null && EnginePodBuilder.IsVllm(pod, engine))
             {
                 // host-cache keeps slept weights in host memory (sleep level 1); otherwise standby drops them (level 2).
                 fleet.UseVllm(control, deployment.Spec.Has(Feature.HostCache) ? 1 : 2);

@@ -89,6 +89,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
             new FleetObserver(Pods, Fleet),
             new ActionExecutor(Fleet, PodClient, Events, metrics, NullLogger<ActionExecutor>.Instance, fence),
             new MembershipPublisher(Fleet, NullLogger<MembershipPublisher>.Instance, fence),
+            new RolloutExecutor(Fleet, PodClient, Events, NullLogger<RolloutExecutor>.Instance, fence),
             Pools, new NoCallsClient<EnginePool>(), PodClient, metrics, NullLogger<DeploymentScaler>.Instance, fence);
         Reconciler = new AutoscalerReconciler(Deployments, Profiles, Pods, Pools, scaler, Store, Fleet, Events, Microsoft.Extensions.Options.Options.Create(Options),
             TimeProvider.System, NullLogger<AutoscalerReconciler>.Instance);
