@@ -160,6 +160,8 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
 
         var labels = InstanceLabels.ForDeployment(deployment, InstanceLabels.Components.Engine);
         labels[WellKnownLabels.State] = "standby";
+        // Made from the deployment's current template, as the operator would: not a pod a rollout must replace.
+        labels[PodTemplateHash.Label] = EnginePodBuilder.TemplateHash(deployment, Profiles.Get(deployment.Metadata.NamespaceProperty, deployment.Spec.Model)!);
         var v1 = new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = pod, NamespaceProperty = "default", Labels = labels, Uid = pod + "-uid" },
