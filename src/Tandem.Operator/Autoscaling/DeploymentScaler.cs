@@ -56,7 +56,9 @@ public sealed class DeploymentScaler(
         // A spec or profile change that needs new pods rolls out instance by instance; the policy sees each instance
         // once (a replacement not serving yet, or an outdated instance whose replacement serves, is out of its view).
         var rollout = RolloutPlanner.Plan(RolloutInstances(fleet), EnginePodBuilder.TemplateHash(deployment, profile), now);
-        var policyView = rollout.Hidden.Count == 0 ? fleet : fleet with { Instances = fleet.Instances.Where(i => !rollout.Hidden.Contains(i.Pod.Metadata.Name)).ToArray() };
+        // An engine that does not answer is no capacity either, not even capacity on its way: counted as a pending pod
+        // it would stand in for the replacement a scale-up needs (the policy cannot act on it anyway).
+        var policyView = fleet with { Instances = fleet.Instances.Where(i => !i.Unknown && !rollout.Hidden.Contains(i.Pod.Metadata.Name)).ToArray() };
 
         var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
         var prefillPool = poolCache.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill));

@@ -10,8 +10,8 @@ namespace Tandem.Operator.Autoscaling;
 
 /// <summary>
 /// One engine pod as the autoscaler sees it: the pod, its control and serving addresses, and the policy's view.
-/// <paramref name="Unknown"/>: its engine had reported, but its status stream broke or went quiet; the policy sees it
-/// as Pending (not capacity), the router does not get it, its labels are left as they are and no action touches it.
+/// <paramref name="Unknown"/>: its engine had reported, but its status stream broke or went quiet; its view says
+/// Pending, the policy does not see it at all (not capacity, not capacity on its way), the router does not get it, its labels are left as they are and no action touches it.
 /// </summary>
 public sealed record ObservedInstance(V1Pod Pod, string? ControlAddress, string? ServingAddress, InstanceView View, bool Unknown = false);
 
