@@ -82,53 +82,53 @@ public sealed class RolloutExecutor(
         switch (step)
         {
             case CreateReplacement create:
-            {
-                var name = InstanceNaming.NextFree(deployment.Metadata.Name, observation.Instances.Select(i => i.Pod.Metadata.Name), 1)[0];
-                var pod = EnginePodBuilder.Build(deployment, profile, name);
-                pod.Metadata.Annotations[InstanceAnnotations.Replaces] = create.Replaces;
-                try
                 {
-                    await podClient.CreateAsync(pod, cancel).ConfigureAwait(false);
-                }
-                catch (HttpOperationException error) when (error.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
-                {
-                    // The name is taken (a stale cache, or a pod still terminating); the next tick plans again.
-                    return (null, $"replacement for {create.Replaces} not created yet: {name} exists");
-                }
+                    var name = InstanceNaming.NextFree(deployment.Metadata.Name, observation.Instances.Select(i => i.Pod.Metadata.Name), 1)[0];
+                    var pod = EnginePodBuilder.Build(deployment, profile, name);
+                    pod.Metadata.Annotations[InstanceAnnotations.Replaces] = create.Replaces;
+                    try
+                    {
+                        await podClient.CreateAsync(pod, cancel).ConfigureAwait(false);
+                    }
+                    catch (HttpOperationException error) when (error.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+                    {
+                        // The name is taken (a stale cache, or a pod still terminating); the next tick plans again.
+                        return (null, $"replacement for {create.Replaces} not created yet: {name} exists");
+                    }
 
-                return (Replacing, $"Created {name} from the current template to replace {create.Replaces} ({InstanceLabels.Text(create.Role)}); {create.Replaces} serves until {name} does");
-            }
+                    return (Replacing, $"Created {name} from the current template to replace {create.Replaces} ({InstanceLabels.Text(create.Role)}); {create.Replaces} serves until {name} does");
+                }
 
             case ActivateReplacement activate:
-            {
-                var control = Control(byId, activate.Instance);
-                await fleet.EngineClient(control).ActivateAsync(activate.Role, WeightSources.Storage(profile.Spec.Source.Uri), cancel).ConfigureAwait(false);
-                lock (state)
                 {
-                    state.ActivationsStarted[activate.Instance] = now;
-                }
+                    var control = Control(byId, activate.Instance);
+                    await fleet.EngineClient(control).ActivateAsync(activate.Role, WeightSources.Storage(profile.Spec.Source.Uri), cancel).ConfigureAwait(false);
+                    lock (state)
+                    {
+                        state.ActivationsStarted[activate.Instance] = now;
+                    }
 
-                return (null, $"activating {activate.Instance} as {InstanceLabels.Text(activate.Role)} in place of {activate.Replaces}");
-            }
+                    return (null, $"activating {activate.Instance} as {InstanceLabels.Text(activate.Role)} in place of {activate.Replaces}");
+                }
 
             case RetireOutdated retire:
-            {
-                await fleet.EngineClient(Control(byId, retire.Instance)).DrainAsync(cancel: cancel).ConfigureAwait(false);
-                lock (state)
                 {
-                    state.DrainsStarted[retire.Instance] = now;
+                    await fleet.EngineClient(Control(byId, retire.Instance)).DrainAsync(cancel: cancel).ConfigureAwait(false);
+                    lock (state)
+                    {
+                        state.DrainsStarted[retire.Instance] = now;
+                    }
+
+                    return (null, $"{retire.ReplacedBy} serves; {retire.Instance} is out of routing and drains its in-flight requests");
                 }
 
-                return (null, $"{retire.ReplacedBy} serves; {retire.Instance} is out of routing and drains its in-flight requests");
-            }
-
             case DeleteOutdated delete:
-            {
-                await podClient.DeleteAsync(ns, delete.Instance, cancel).ConfigureAwait(false);
-                return delete.ReplacedBy is { } by
-                    ? (InstanceReplaced, $"Replaced {delete.Instance} with {by}: {delete.Instance} drained and was deleted")
-                    : (InstanceReplaced, $"Deleted outdated {delete.Instance} (it served nothing); the autoscaler recreates what it needs from the current template");
-            }
+                {
+                    await podClient.DeleteAsync(ns, delete.Instance, cancel).ConfigureAwait(false);
+                    return delete.ReplacedBy is { } by
+                        ? (InstanceReplaced, $"Replaced {delete.Instance} with {by}: {delete.Instance} drained and was deleted")
+                        : (InstanceReplaced, $"Deleted outdated {delete.Instance} (it served nothing); the autoscaler recreates what it needs from the current template");
+                }
 
             default:
                 throw new InvalidOperationException($"unknown rollout step {step.GetType().Name}");
