@@ -3,6 +3,8 @@ using Tandem.Api.V1Alpha1;
 using Tandem.Operator.Autoscaling;
 using Tandem.Operator.Conditions;
 using Tandem.Operator.Deployments;
+using Tandem.Operator.Rollouts;
+using Tandem.Scaling.Lifecycle;
 using Tandem.Runtime.Cache;
 
 namespace Tandem.Operator.Tests;
@@ -59,6 +61,64 @@ public sealed class DeploymentStatusBuilderTests
         Build(new ScalingReport { UnschedulablePods = 2 }, capacityFrom + ConditionTypes.StallAfter);
         Assert.Equal("True", Condition(ConditionTypes.Stalled).Status);
         Assert.Equal("False", Condition(ConditionTypes.Reconciling).Status);
+    }
+
+    [Fact]
+    public void A_rollout_in_progress_is_Progressing_and_Reconciling_with_reason_RollingOut_and_its_progress()
+    {
+        var rollout = RolloutPlanner.Plan(
+            [new RolloutInstance("chat-engine-0", "new", InstanceState.Active, InstanceRole.Prefill, false, null, null),
+             new RolloutInstance("chat-engine-1", "old", InstanceState.Active, InstanceRole.Decode, false, null, null)], "new", Start);
+
+        Build(new ScalingReport { Rollout = rollout }, Start);
+
+        var progressing = Condition(ConditionTypes.Progressing);
+        Assert.Equal(("True", ConditionTypes.Reasons.RollingOut), (progressing.Status, progressing.Reason));
+        Assert.Equal("rolling out a new engine pod template: 1 of 2 instances updated", progressing.Message);
+        Assert.Equal(ConditionTypes.Reasons.RollingOut, Condition(ConditionTypes.Reconciling).Reason);
+        Assert.Equal("False", Condition(ConditionTypes.Degraded).Status);
+    }
+
+    [Fact]
+    public void A_rollout_that_cannot_proceed_is_Degraded_at_once_and_Stalled_past_its_deadline()
+    {
+        RolloutPlan Plan(bool pastDeadline) => RolloutPlan.Idle with { Outdated = 1, Total = 1, Stall = new RolloutStall("chat-engine-3", "replacement chat-engine-3 for chat-engine-0 cannot start: ImagePullBackOff", pastDeadline) };
+
+        Build(new ScalingReport { Rollout = Plan(false) }, Start);
+        var degraded = Condition(ConditionTypes.Degraded);
+        Assert.Equal(("True", ConditionTypes.Reasons.RolloutStalled), (degraded.Status, degraded.Reason));
+        Assert.Contains("the outdated instances keep serving", degraded.Message, StringComparison.Ordinal);
+        Assert.Equal("False", Condition(ConditionTypes.Stalled).Status);
+
+        Build(new ScalingReport { Rollout = Plan(true) }, Start + RolloutPlanner.DefaultProgressDeadline);
+        var stalled = Condition(ConditionTypes.Stalled);
+        Assert.Equal(("True", ConditionTypes.Reasons.RolloutStalled), (stalled.Status, stalled.Reason));
+        Assert.Equal("False", Condition(ConditionTypes.Reconciling).Status);
+    }
+
+    [Fact]
+    public void An_active_pod_whose_engine_does_not_answer_is_not_counted_ready()
+    {
+        foreach (var (name, role) in new[] { ("chat-engine-0", "prefill"), ("chat-engine-1", "decode") })
+        {
+            _pods.Upsert(new V1Pod
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Name = name, NamespaceProperty = "default",
+                    Labels = new Dictionary<string, string>
+                    {
+                        [WellKnownLabels.Deployment] = "chat", [WellKnownLabels.Component] = "engine", [WellKnownLabels.Role] = role, [WellKnownLabels.State] = "active",
+                    },
+                },
+                Status = new V1PodStatus { Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }] },
+            });
+        }
+
+        Build(new ScalingReport { UnknownEngines = ["chat-engine-1"] }, Start);
+
+        Assert.Equal((1, 0), (_deployment.Status!.Prefill!.ReadyReplicas, _deployment.Status.Decode!.ReadyReplicas));
+        Assert.Equal("False", Condition(ConditionTypes.Ready).Status);
     }
 
     private void Build(ScalingReport report, DateTimeOffset now) =>

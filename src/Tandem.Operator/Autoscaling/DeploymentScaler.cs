@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Tandem.Api.V1Alpha1;
 using Tandem.Operator.Instances;
+using Tandem.Operator.Rollouts;
 using Tandem.Operator.Specs;
 using Tandem.Runtime;
 using Tandem.Runtime.Client;
@@ -29,6 +30,7 @@ public sealed class DeploymentScaler(
     FleetObserver observer,
     ActionExecutor executor,
     MembershipPublisher membership,
+    RolloutExecutor rollouts,
     ICache<EnginePool> poolCache,
     IResourceClient<EnginePool> pools,
     IResourceClient<V1Pod> podClient,
@@ -51,31 +53,46 @@ public sealed class DeploymentScaler(
 
         RecordDurations(state, fleet, now);
 
+        // A spec or profile change that needs new pods rolls out instance by instance; the policy sees each instance
+        // once (a replacement not serving yet, or an outdated instance whose replacement serves, is out of its view).
+        var rollout = RolloutPlanner.Plan(RolloutInstances(fleet), EnginePodBuilder.TemplateHash(deployment, profile), now);
+        // An engine that does not answer is no capacity either, not even capacity on its way: counted as a pending pod
+        // it would stand in for the replacement a scale-up needs (the policy cannot act on it anyway).
+        var policyView = fleet with { Instances = fleet.Instances.Where(i => !i.Unknown && !rollout.Hidden.Contains(i.Pod.Metadata.Name)).ToArray() };
+
         var external = deployment.Spec.Scaling.Mode == ScalingMode.External;
         var prefillPool = poolCache.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill));
         var decodePool = poolCache.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Decode));
         var bounds = SpecMapping.ToBounds(deployment.Spec,
             external ? prefillPool?.Spec.Replicas ?? deployment.Spec.Scaling.Prefill.Min : null,
             external ? decodePool?.Spec.Replicas ?? deployment.Spec.Scaling.Decode.Min : null);
-        var input = new ScalingInput(now, SpecMapping.ToModelNumbers(profile), bounds, fleet.Load, fleet.Instances.Select(i => i.View).ToArray());
+        var input = new ScalingInput(now, SpecMapping.ToModelNumbers(profile), bounds, fleet.Load, policyView.Instances.Select(i => i.View).ToArray());
         var decision = state.Policy.Decide(input);
 
         var drains = decision.Actions.OfType<Drain>().Select(d => d.InstanceId).ToHashSet(StringComparer.Ordinal);
-        if (drains.Count > 0)
+        var stopRouting = drains.Union(rollout.StopRouting, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var routingStopped = true;
+        if (stopRouting.Count > 0)
         {
             // Removal order: stop routing to the instance, then drain it. A router that did not take the change could
             // still send it work, so the drains wait for a tick where every router did.
-            if (!await membership.PublishAsync(deployment, fleet, state, now, cancel, drains).ConfigureAwait(false))
+            routingStopped = await membership.PublishAsync(deployment, fleet, state, now, cancel, stopRouting).ConfigureAwait(false);
+            if (!routingStopped && drains.Count > 0)
             {
                 logger.LogWarning("{Kind}/{Namespace}/{Name}: not draining {Instances}: a router has not stopped routing to them yet", InferenceDeployment.KubeKind, ns, name, string.Join(", ", drains));
                 decision = decision with { Actions = decision.Actions.Where(a => a is not Drain).ToArray() };
+                drains.Clear();
             }
         }
 
         var results = await executor.RunAsync(deployment, profile, fleet, decision, state, now, cancel).ConfigureAwait(false);
+        var rolloutFailed = await rollouts.RunAsync(deployment, profile, fleet, rollout, routingStopped, state, now, cancel).ConfigureAwait(false);
         var acted = results.Done;
         await SyncLabelsAsync(fleet, state, cancel).ConfigureAwait(false);
-        var routersTookIt = await membership.PublishAsync(deployment, fleet, state, now, cancel).ConfigureAwait(false);
+        // Instances that were just told to drain (or are being retired) stay out of routing in what this tick publishes:
+        // the observation above still shows them active.
+        var stillStopped = drains.Union(routingStopped ? rollout.StopRouting : [], StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var routersTookIt = await membership.PublishAsync(deployment, fleet, state, now, cancel, stillStopped.Count > 0 ? stillStopped : null).ConfigureAwait(false);
         if (!external)
         {
             await WriteReplicasAsync(prefillPool, decision.Prefill.Desired, cancel).ConfigureAwait(false);
@@ -84,6 +101,7 @@ public sealed class DeploymentScaler(
 
         Remember(state, decision, acted, now);
         state.UnschedulablePods = fleet.UnschedulablePods;
+        state.Rollout = rollout;
         Export(ns, name, fleet, decision);
         metrics.DecisionDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (acted > 0)
@@ -92,8 +110,19 @@ public sealed class DeploymentScaler(
                 InferenceDeployment.KubeKind, ns, name, decision.Prefill.Current, decision.Prefill.Desired, decision.Decode.Current, decision.Decode.Desired, decision.Reason);
         }
 
-        return new TickOutcome(decision, results, 0, unknown, !routersTookIt);
+        return new TickOutcome(decision, results with { Failed = results.Failed + rolloutFailed }, 0, unknown, !routersTookIt);
     }
+
+    /// <summary>The rollout's view of the observed engine pods: template, state, role, pairing and start problems.</summary>
+    private static RolloutInstance[] RolloutInstances(FleetObservation fleet) => fleet.Instances.Select(i => new RolloutInstance(
+        i.Pod.Metadata.Name,
+        PodTemplateHash.Read(i.Pod),
+        i.View.State,
+        i.View.Role,
+        i.Unknown,
+        InstanceAnnotations.Read(i.Pod, InstanceAnnotations.Replaces),
+        i.Pod.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
+        PodProblems.Of(i.Pod))).ToArray();
 
     private void RecordDurations(DeploymentScalingState state, FleetObservation fleet, DateTimeOffset now)
     {

@@ -45,6 +45,9 @@ public sealed class DeploymentScalingState(string policyName)
     /// <summary>Unschedulable engine pods seen at the last tick (insufficient GPU capacity).</summary>
     public int UnschedulablePods { get; set; }
 
+    /// <summary>The rollout as planned at the last tick (instances on an outdated template, and any stall).</summary>
+    public Rollouts.RolloutPlan? Rollout { get; set; }
+
     /// <summary>What the pools and engine pods looked like at the last tick; a change runs the next tick at once.</summary>
     public string? InputFingerprint { get; set; }
 

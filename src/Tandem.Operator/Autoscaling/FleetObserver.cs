@@ -11,8 +11,8 @@ namespace Tandem.Operator.Autoscaling;
 
 /// <summary>
 /// One engine pod as the autoscaler sees it: the pod, its control and serving addresses, and the policy's view.
-/// <paramref name="Unknown"/>: its engine had reported, but its status stream broke or went quiet; the policy sees it
-/// as Pending (not capacity), the router does not get it, its labels are left as they are and no action touches it.
+/// <paramref name="Unknown"/>: its engine had reported, but its status stream broke or went quiet; its view says
+/// Pending, the policy does not see it at all (not capacity, not capacity on its way), the router does not get it, its labels are left as they are and no action touches it.
 /// </summary>
 public sealed record ObservedInstance(V1Pod Pod, string? ControlAddress, string? ServingAddress, InstanceView View, bool Unknown = false);
 
@@ -47,9 +47,10 @@ public sealed class FleetObserver(ICache<V1Pod> pods, EngineFleet fleet)
         {
             var ip = pod.Status?.PodIP;
             var running = ip is not null && pod.Status?.Phase == "Running";
-            var control = running ? Address(ip!, EngineImage.ControlPort(engine)) : null;
-            var serving = running ? Address(ip!, engine.Ports.Serving) : null;
-            if (control is not null && engine.Adapter == EngineAdapter.Vllm)
+            // The pod's own ports: after a port change its old pods are still reached where they listen.
+            var control = running ? Address(ip!, EnginePodPorts.Control(pod, engine)) : null;
+            var serving = running ? Address(ip!, EnginePodPorts.Serving(pod, engine)) : null;
+            if (control is not null && EnginePodBuilder.IsVllm(pod, engine))
             {
                 // host-cache keeps slept weights in host memory (sleep level 1); otherwise standby drops them (level 2).
                 // The pod's labels carry what an earlier operator process asked of the instance (routed or draining).

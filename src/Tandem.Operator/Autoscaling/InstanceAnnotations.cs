@@ -20,6 +20,9 @@ public static class InstanceAnnotations
     /// <summary>When the Activate in progress was sent (RFC 3339); absent when none is.</summary>
     public const string ActivationStarted = ApiGroup.Group + "/activation-started";
 
+    /// <summary>On a replacement pod of a rollout: the outdated instance it replaces (the pairing survives a restart).</summary>
+    public const string Replaces = ApiGroup.Group + "/replaces";
+
     /// <summary>The annotation's value of a state and the time it began.</summary>
     public static string FormatStateSince(InstanceState state, DateTimeOffset since) => $"{Labels(state)}@{Format(since)}";
 

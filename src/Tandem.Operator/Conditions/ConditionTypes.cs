@@ -45,5 +45,11 @@ public static class ConditionTypes
         public const string ReadyForNewScale = "ReadyForNewScale";
         public const string OperatorMode = "OperatorMode";
         public const string ScaleReverted = "ScaleReverted";
+
+        /// <summary>Progressing/Reconciling: engine pods built from an outdated template are being replaced one by one.</summary>
+        public const string RollingOut = "RollingOut";
+
+        /// <summary>Degraded (and Stalled past the deadline): a rollout's replacement pod cannot start or serve.</summary>
+        public const string RolloutStalled = "RolloutStalled";
     }
 }

@@ -25,8 +25,10 @@ public static class DeploymentStatusBuilder
         // The caller hands a copy (UpdateStatusAsync clones before mutating), so the status is changed in place.
         var status = deployment.Status ?? new InferenceDeploymentStatus();
         status.ObservedGeneration = generation;
-        status.Prefill = Role(engines, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
-        status.Decode = Role(engines, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
+        // An engine that does not answer keeps its labels (it may come back) but is not ready capacity.
+        var silent = (state?.NotResponding ?? []).ToHashSet(StringComparer.Ordinal);
+        status.Prefill = Role(engines, silent, InstanceRole.Prefill, decision?.Prefill.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Prefill))?.Spec.Replicas, decision?.Prefill.Utilization);
+        status.Decode = Role(engines, silent, InstanceRole.Decode, decision?.Decode.Desired ?? pools.Get(ns, InstanceNaming.PoolName(name, InstanceRole.Decode))?.Spec.Replicas, decision?.Decode.Utilization);
         status.Migration = decision?.MigrationUtilization;
         status.StandbyReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Standby);
         status.WarmReplicas = engines.Count(p => InstanceLabels.StateOf(p) == InstanceState.Warm);
@@ -64,14 +66,19 @@ public static class DeploymentStatusBuilder
         var c = status.Conditions;
         c = ConditionSet.Set(c, ConditionTypes.Ready, ready, ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.ReplicasNotReady, readyMessage, generation, now);
 
+        var rollout = state?.Rollout is { InProgress: true } r ? r : null;
         var moving = prefill.Replicas != prefill.DesiredReplicas || decode.Replicas != decode.DesiredReplicas || status.PendingPods > 0;
-        c = ConditionSet.Set(c, ConditionTypes.Progressing, moving, moving ? ConditionTypes.Reasons.Scaling : ConditionTypes.Reasons.Converged,
-            moving ? $"prefill {prefill.Replicas}->{prefill.DesiredReplicas}, decode {decode.Replicas}->{decode.DesiredReplicas}" : "every pool is at its desired size", generation, now);
+        c = rollout is not null
+            ? ConditionSet.Set(c, ConditionTypes.Progressing, true, ConditionTypes.Reasons.RollingOut, $"rolling out a new engine pod template: {rollout.Progress}", generation, now)
+            : ConditionSet.Set(c, ConditionTypes.Progressing, moving, moving ? ConditionTypes.Reasons.Scaling : ConditionTypes.Reasons.Converged,
+                moving ? $"prefill {prefill.Replicas}->{prefill.DesiredReplicas}, decode {decode.Replicas}->{decode.DesiredReplicas}" : "every pool is at its desired size", generation, now);
 
         var unschedulable = state?.UnschedulablePods ?? 0;
         var silent = state?.NotResponding ?? [];
         var wasCapacity = c.FirstOrDefault(x => x.Type == ConditionTypes.Degraded) is { Status: "True", Reason: ConditionTypes.Reasons.InsufficientCapacity };
-        var (degraded, degradedReason, degradedMessage) = Degraded(unschedulable, silent);
+        var (degraded, degradedReason, degradedMessage) = rollout?.Stall is { } stall
+            ? (true, ConditionTypes.Reasons.RolloutStalled, $"{stall.Message}; the outdated instances keep serving ({rollout.Progress})")
+            : Degraded(unschedulable, silent);
         c = ConditionSet.Set(c, ConditionTypes.Degraded, degraded, degradedReason, degradedMessage, generation, now);
         if (unschedulable > 0 && !wasCapacity)
         {
@@ -95,12 +102,19 @@ public static class DeploymentStatusBuilder
         // that do not answer never stall it (they may come back, and the autoscaler keeps acting on the rest); else
         // Reconciling until Ready, so helm --wait and Flux wait exactly as long as the deployment converges.
         var degradedSince = c.First(x => x.Type == ConditionTypes.Degraded).LastTransitionTime;
-        var stalled = unschedulable > 0 && degradedSince is { } since && now.UtcDateTime - since >= ConditionTypes.StallAfter;
-        c = ConditionSet.Set(c, ConditionTypes.Stalled, stalled, stalled ? ConditionTypes.Reasons.InsufficientCapacity : ConditionTypes.Reasons.Converged,
-            stalled ? $"{unschedulable} engine pod(s) unschedulable for over {ConditionTypes.StallAfter.TotalMinutes:0} min: add GPU nodes or lower the pools' min" : "not stalled", generation, now);
-        var reconciling = !ready && !stalled;
-        c = ConditionSet.Set(c, ConditionTypes.Reconciling, reconciling, reconciling ? ConditionTypes.Reasons.ReplicasNotReady : ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.InsufficientCapacity,
-            reconciling ? readyMessage : ready ? "converged" : "stalled: see the Stalled condition", generation, now);
+        var rolloutStalled = rollout?.Stall is { PastDeadline: true };
+        var capacityStalled = unschedulable > 0 && degradedSince is { } since && now.UtcDateTime - since >= ConditionTypes.StallAfter;
+        var stalled = rolloutStalled || capacityStalled;
+        c = ConditionSet.Set(c, ConditionTypes.Stalled, stalled,
+            rolloutStalled ? ConditionTypes.Reasons.RolloutStalled : stalled ? ConditionTypes.Reasons.InsufficientCapacity : ConditionTypes.Reasons.Converged,
+            rolloutStalled ? $"{rollout!.Stall!.Message}: fix the spec (the outdated instances keep serving)"
+                : stalled ? $"{unschedulable} engine pod(s) unschedulable for over {ConditionTypes.StallAfter.TotalMinutes:0} min: add GPU nodes or lower the pools' min" : "not stalled", generation, now);
+        // kstatus: a rollout in progress is still converging, even while every role is ready.
+        var reconciling = (!ready || rollout is not null) && !stalled;
+        c = ConditionSet.Set(c, ConditionTypes.Reconciling, reconciling,
+            reconciling ? rollout is not null ? ConditionTypes.Reasons.RollingOut : ConditionTypes.Reasons.ReplicasNotReady
+                : rolloutStalled ? ConditionTypes.Reasons.RolloutStalled : ready ? ConditionTypes.Reasons.AllReplicasReady : ConditionTypes.Reasons.InsufficientCapacity,
+            reconciling ? rollout is not null ? $"rolling out: {rollout.Progress}; {readyMessage}" : readyMessage : ready && !stalled ? "converged" : "stalled: see the Stalled condition", generation, now);
         status.Conditions = c;
     }
 
@@ -153,10 +167,10 @@ public static class DeploymentStatusBuilder
         return (false, ConditionTypes.Reasons.WithinBounds, "the desired counts are within bounds");
     }
 
-    private static RoleStatus Role(IReadOnlyList<V1Pod> engines, InstanceRole role, int? desired, double? utilization)
+    private static RoleStatus Role(IReadOnlyList<V1Pod> engines, IReadOnlySet<string> silent, InstanceRole role, int? desired, double? utilization)
     {
         var active = engines.Where(p => InstanceLabels.RoleOf(p) == role && InstanceLabels.StateOf(p) == InstanceState.Active).ToArray();
-        var ready = active.Count(IsReady);
+        var ready = active.Count(p => IsReady(p) && !silent.Contains(p.Metadata.Name));
         var want = desired ?? active.Length;
         return new RoleStatus
         {

@@ -45,6 +45,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<LeaderFence>();
         services.TryAddSingleton<FleetObserver>();
         services.TryAddSingleton<ActionExecutor>();
+        services.TryAddSingleton<RolloutExecutor>();
         services.TryAddSingleton<MembershipPublisher>();
         services.TryAddSingleton<DeploymentScaler>();
 

@@ -20,6 +20,13 @@ public static class EnginePodBuilder
     /// <summary>Environment variable listing the deployment's features, comma-separated.</summary>
     public const string FeaturesVariable = PodEnvironment.Features;
 
+    /// <summary>Annotation naming the adapter a pod was built for, so the operator talks to it the way it was made.</summary>
+    public const string AdapterAnnotation = ApiGroup.Group + "/adapter";
+
+    /// <summary>Whether <paramref name="pod"/> runs vLLM: its adapter annotation, else the spec's adapter.</summary>
+    public static bool IsVllm(V1Pod pod, EngineSpec engine) =>
+        pod.Metadata?.Annotations?.TryGetValue(AdapterAnnotation, out var adapter) == true ? adapter == "vllm" : engine.Adapter == EngineAdapter.Vllm;
+
     /// <summary>Name of the engine container.</summary>
     public const string ContainerName = "engine";
 
@@ -32,6 +39,10 @@ public static class EnginePodBuilder
         var (pod, problems) = Assemble(deployment, profile, name);
         return problems.Count == 0 ? pod : throw new InvalidOperationException(string.Join("; ", problems));
     }
+
+    /// <summary>The template hash every engine pod of <paramref name="deployment"/> built now carries (<see cref="PodTemplateHash"/>).</summary>
+    public static string TemplateHash(InferenceDeployment deployment, ModelProfile profile) =>
+        PodTemplateHash.Read(Build(deployment, profile, deployment.Metadata.Name + "-template"))!;
 
     /// <summary>Every reason the engine pods of <paramref name="deployment"/> cannot be built (field path and rule); empty when they can.</summary>
     public static IReadOnlyList<string> Check(InferenceDeployment deployment, ModelProfile profile) =>
@@ -95,7 +106,11 @@ public static class EnginePodBuilder
                 Name = name,
                 NamespaceProperty = deployment.Metadata.NamespaceProperty,
                 Labels = labels,
-                Annotations = new Dictionary<string, string> { [ApiGroup.Group + "/model"] = profile.Metadata.Name },
+                Annotations = new Dictionary<string, string>
+                {
+                    [ApiGroup.Group + "/model"] = profile.Metadata.Name,
+                    [AdapterAnnotation] = KubernetesJson.Serialize(engine.Adapter).Trim('"'),
+                },
                 OwnerReferences = [Owners.ControllerReference(deployment)],
             },
             Spec = spec,
@@ -113,6 +128,8 @@ public static class EnginePodBuilder
 
         var (merged, conflicts) = PodTemplateMerge.Apply(pod, engine, defaulted);
         problems.AddRange(conflicts);
+        merged.Metadata.Labels ??= new Dictionary<string, string>();
+        merged.Metadata.Labels[PodTemplateHash.Label] = PodTemplateHash.Of(merged);
         return (merged, problems);
     }
 

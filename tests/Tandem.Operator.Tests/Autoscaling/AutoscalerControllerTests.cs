@@ -2,6 +2,7 @@ using Tandem.Operator.Autoscaling;
 using Tandem.Operator.Hosting;
 using Tandem.Runtime;
 using Tandem.Scaling.Lifecycle;
+using Tandem.Scaling.Policies;
 
 namespace Tandem.Operator.Tests.Autoscaling;
 
@@ -76,6 +77,10 @@ public sealed class AutoscalerControllerTests
         var warning = Assert.Single(harness.Events.Recorded, e => e.Reason == AutoscalerReconciler.EngineNotResponding);
         Assert.Equal(EventTypes.Warning, warning.Type);
         Assert.Contains("instance chat-engine-0", warning.Note, StringComparison.Ordinal);
+
+        // Nor is it capacity on its way: both roles' min is cold-started, none counted as filled by the silent pod.
+        var decision = harness.Store.Report("default", "chat")!.LastDecision!;
+        Assert.Equal(2, decision.Actions.OfType<CreatePods>().Where(c => c.ForRole is not null).Sum(c => c.Count));
     }
 
     [Fact]

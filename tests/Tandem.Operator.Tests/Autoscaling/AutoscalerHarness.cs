@@ -89,6 +89,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
             new FleetObserver(Pods, Fleet),
             new ActionExecutor(Fleet, PodClient, Events, metrics, NullLogger<ActionExecutor>.Instance, fence),
             new MembershipPublisher(Fleet, NullLogger<MembershipPublisher>.Instance, fence),
+            new RolloutExecutor(Fleet, PodClient, Events, NullLogger<RolloutExecutor>.Instance, fence),
             Pools, new NoCallsClient<EnginePool>(), PodClient, metrics, NullLogger<DeploymentScaler>.Instance, fence);
         Reconciler = new AutoscalerReconciler(Deployments, Profiles, Pods, Pools, scaler, Store, Fleet, Events, Microsoft.Extensions.Options.Options.Create(Options),
             TimeProvider.System, NullLogger<AutoscalerReconciler>.Instance);
@@ -159,6 +160,8 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
 
         var labels = InstanceLabels.ForDeployment(deployment, InstanceLabels.Components.Engine);
         labels[WellKnownLabels.State] = "standby";
+        // Made from the deployment's current template, as the operator would: not a pod a rollout must replace.
+        labels[PodTemplateHash.Label] = EnginePodBuilder.TemplateHash(deployment, Profiles.Get(deployment.Metadata.NamespaceProperty, deployment.Spec.Model)!);
         var v1 = new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = pod, NamespaceProperty = "default", Labels = labels, Uid = pod + "-uid" },

@@ -101,6 +101,7 @@ public sealed class ScaleDownOrderTests
             observer,
             new ActionExecutor(harness.Fleet, harness.PodClient, harness.Events, metrics, NullLogger<ActionExecutor>.Instance, fence),
             new MembershipPublisher(harness.Fleet, NullLogger<MembershipPublisher>.Instance, fence),
+            new RolloutExecutor(harness.Fleet, harness.PodClient, harness.Events, NullLogger<RolloutExecutor>.Instance, fence),
             harness.Pools, new NoCallsClient<EnginePool>(), harness.PodClient, metrics, NullLogger<DeploymentScaler>.Instance, fence);
         return (scaler, observer);
     }
