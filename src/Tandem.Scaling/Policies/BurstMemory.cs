@@ -6,7 +6,7 @@ namespace Tandem.Scaling.Policies;
 /// The workload's own recent history of lulls (spans with no prompt arriving and none queued), which tells how long
 /// prefill capacity is worth keeping after a burst: a lull that ends within the hold meets the next burst with the
 /// capacity still serving; a lull longer than the hold gives the capacity back. The hold is the
-/// <see cref="LullQuantile"/> quantile of the last <see cref="Remembered"/> lulls, at least the time a drained instance
+/// <see cref="ScalingBounds.LullQuantile"/> quantile (default <see cref="LullQuantile"/>) of the last <see cref="Remembered"/> lulls, at least the time a drained instance
 /// holds its GPUs anyway (<see cref="ScaleDownHold.For"/>: draining sooner saves nothing); before any lull is seen the
 /// hold is that floor. One object per deployment (the policy object holds it).
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class BurstMemory
     /// <summary>Lulls remembered (the most recent ones): the history a hold is computed from.</summary>
     public const int Remembered = 32;
 
-    /// <summary>Share of remembered lulls the hold outlasts (chosen, not yet swept: docs/policies/yardsticks.md).</summary>
+    /// <summary>The default share of remembered lulls the hold outlasts (swept on the targets grid: docs/policies/yardsticks.md).</summary>
     public const double LullQuantile = 0.9;
 
     private readonly Queue<double> lulls = new();
@@ -58,7 +58,7 @@ public sealed class BurstMemory
             return floor;
         }
 
-        var k = Math.Min(sorted.Length - 1, (int)Math.Ceiling(LullQuantile * sorted.Length) - 1);
+        var k = Math.Min(sorted.Length - 1, (int)Math.Ceiling(bounds.LullQuantile * sorted.Length) - 1);
         var hold = TimeSpan.FromSeconds(sorted[Math.Max(k, 0)]);
         return hold > floor ? hold : floor;
     }
