@@ -21,11 +21,20 @@ public sealed class BurstMemory
     private readonly Queue<double> lulls = new();
     private DateTimeOffset? quietSince;
     private double[] sorted = [];
+    private DateTimeOffset? lastObserved;
+    private bool lastBusy;
+    private double busySeconds;
 
     /// <summary>Records one decision's load: a lull starts when nothing arrives or waits, and ends when a prompt does.</summary>
     public void Observe(ScalingInput input)
     {
         var busy = input.Load.QueuedPromptTokens > 0 || (input.Load.FastPromptTokensPerSecond ?? input.Load.PromptTokensPerSecond ?? 0) > 0;
+        if (lastBusy && lastObserved is { } last && input.Now > last)
+        {
+            busySeconds += (input.Now - last).TotalSeconds;
+        }
+
+        (lastObserved, lastBusy) = (input.Now, busy);
         if (!busy)
         {
             quietSince ??= input.Now;
@@ -63,13 +72,15 @@ public sealed class BurstMemory
         return hold > floor ? hold : floor;
     }
 
-    private readonly Queue<(DateTimeOffset At, int Shortfall)> shortfalls = new();
+    private readonly Queue<(double BusyAt, int Shortfall)> shortfalls = new();
     private DateTimeOffset? firstSeen;
 
     /// <summary>
     /// The standby pods worth keeping: the largest recent burst the instances with weights could not absorb (a
     /// scale-up's instances beyond the warm and draining ones), remembered for the hold (<see cref="HoldFor"/>: as long
-    /// as the lull history says the next burst is likely), at most <c>standby.replicas</c>. Until one hold has passed
+    /// as the lull history says the next burst is likely) counted in busy time (decisions observed with load, see
+    /// <see cref="Observe"/>): a lull is no evidence that bursts stopped needing the buffer, and the onset after a lull
+    /// longer than the hold is when the buffer is all the fast tier has left; at most <c>standby.replicas</c>. Until one hold has passed
     /// there is no history and the buffer is <c>standby.replicas</c>; so it is unless <see cref="StandbySettings.SizeFromBursts"/>. A standby pod holds a GPU all the time it waits,
     /// so a workload whose bursts the warm tier absorbs keeps none (on the conv trace it was a quarter of the GPU-seconds).
     /// </summary>
@@ -81,11 +92,11 @@ public sealed class BurstMemory
         var shortfall = Math.Max(0, growPrefill) + Math.Max(0, growDecode) - withWeights;
         if (shortfall > 0)
         {
-            shortfalls.Enqueue((input.Now, shortfall));
+            shortfalls.Enqueue((busySeconds, shortfall));
         }
 
         var hold = HoldFor(input.Bounds);
-        while (shortfalls.TryPeek(out var oldest) && input.Now - oldest.At > hold)
+        while (shortfalls.TryPeek(out var oldest) && busySeconds - oldest.BusyAt > hold.TotalSeconds)
         {
             shortfalls.Dequeue();
         }
