@@ -59,7 +59,9 @@ internal sealed record TargetsArguments
 
         if (!a.Sweep)
         {
-            return a;
+            return given.FirstOrDefault(f => f is "--policies" or "--parallel") is { } sweepOnly
+                ? throw new ArgumentException($"{sweepOnly}: applies to --sweep only (a single run compares bounds, slo, hpa, kpa and fair static).")
+                : a;
         }
 
         // The grid --sweep runs unless told otherwise: three 20-minute windows, three load scales, two models, bounds and slo.
