@@ -4,7 +4,7 @@ using Tandem.Benchmarks.Scaling;
 
 // `-- reaction [...]` runs the operator reaction-time run (a timed run on the embedded stack, not BenchmarkDotNet):
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- reaction
-// `-- targets [--traces DIR] [--json F]` prints issue 11's targets table on the whole Azure traces (simulated):
+// `-- targets [...]` prints issue 11's targets table on the whole Azure traces (simulated); `-- targets --sweep` the grid:
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- targets
 // Anything else goes to BenchmarkDotNet's switcher, e.g.
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- --filter '*Decision*'

@@ -30,7 +30,8 @@ public sealed class BoundsPolicy : TargetPolicy
         var decode = (Low: low, High: Math.Max(Math.Max(memory.High, transfer.High), low));
 
         var sustained = BandMath.Range(PrefillDemand.Arriving(input.Load), model.PrefillTokensPerSecond, b.Prefill.Utilization).Low;
-        var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, BandMath.Step(m.ServingPrefill, prefill), sustained);
+        var neededP = BandMath.Step(m.ServingPrefill, prefill);
+        var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, neededP, sustained);
         var wantD = BandMath.Step(m.ServingDecode, decode);
         bursts.Observe(input);
         var holdFor = bursts.HoldFor(b);
@@ -41,7 +42,8 @@ public sealed class BoundsPolicy : TargetPolicy
         return new Wish(
             p, Explain("utilization", utilization, m.ServingPrefill, prefill, p, wantP, InstanceRole.Prefill, input.Now),
             d, Explain("KV occupancy", m.DecodeUtilization, m.ServingDecode, decode, d, wantD, InstanceRole.Decode, input.Now)
-                + $", migration {F(m.MigrationUtilization)} s");
+                + $", migration {F(m.MigrationUtilization)} s")
+        { PrefillBeforeColdStartCap = neededP };
 
         string Explain(string what, double value, int current, (int Low, int High) range, int target, int wanted, InstanceRole role, DateTimeOffset now) =>
             current < range.Low ? $"{what} {F(value)} above band: needs {range.Low}..{range.High}, go to the midpoint"

@@ -6,7 +6,7 @@ namespace Tandem.Scaling.Policies;
 /// The workload's own recent history of lulls (spans with no prompt arriving and none queued), which tells how long
 /// prefill capacity is worth keeping after a burst: a lull that ends within the hold meets the next burst with the
 /// capacity still serving; a lull longer than the hold gives the capacity back. The hold is the
-/// <see cref="LullQuantile"/> quantile of the last <see cref="Remembered"/> lulls, at least the time a drained instance
+/// <see cref="ScalingBounds.LullQuantile"/> quantile (default <see cref="LullQuantile"/>) of the last <see cref="Remembered"/> lulls, at least the time a drained instance
 /// holds its GPUs anyway (<see cref="ScaleDownHold.For"/>: draining sooner saves nothing); before any lull is seen the
 /// hold is that floor. One object per deployment (the policy object holds it).
 /// </summary>
@@ -15,17 +15,26 @@ public sealed class BurstMemory
     /// <summary>Lulls remembered (the most recent ones): the history a hold is computed from.</summary>
     public const int Remembered = 32;
 
-    /// <summary>Share of remembered lulls the hold outlasts (chosen, not yet swept: docs/policies/yardsticks.md).</summary>
+    /// <summary>The default share of remembered lulls the hold outlasts (swept on the targets grid: docs/policies/yardsticks.md).</summary>
     public const double LullQuantile = 0.9;
 
     private readonly Queue<double> lulls = new();
     private DateTimeOffset? quietSince;
     private double[] sorted = [];
+    private DateTimeOffset? lastObserved;
+    private bool lastBusy;
+    private double busySeconds;
 
     /// <summary>Records one decision's load: a lull starts when nothing arrives or waits, and ends when a prompt does.</summary>
     public void Observe(ScalingInput input)
     {
         var busy = input.Load.QueuedPromptTokens > 0 || (input.Load.FastPromptTokensPerSecond ?? input.Load.PromptTokensPerSecond ?? 0) > 0;
+        if (lastBusy && lastObserved is { } last && input.Now > last)
+        {
+            busySeconds += (input.Now - last).TotalSeconds;
+        }
+
+        (lastObserved, lastBusy) = (input.Now, busy);
         if (!busy)
         {
             quietSince ??= input.Now;
@@ -58,18 +67,20 @@ public sealed class BurstMemory
             return floor;
         }
 
-        var k = Math.Min(sorted.Length - 1, (int)Math.Ceiling(LullQuantile * sorted.Length) - 1);
+        var k = Math.Min(sorted.Length - 1, (int)Math.Ceiling(bounds.LullQuantile * sorted.Length) - 1);
         var hold = TimeSpan.FromSeconds(sorted[Math.Max(k, 0)]);
         return hold > floor ? hold : floor;
     }
 
-    private readonly Queue<(DateTimeOffset At, int Shortfall)> shortfalls = new();
+    private readonly Queue<(double BusyAt, int Shortfall)> shortfalls = new();
     private DateTimeOffset? firstSeen;
 
     /// <summary>
     /// The standby pods worth keeping: the largest recent burst the instances with weights could not absorb (a
     /// scale-up's instances beyond the warm and draining ones), remembered for the hold (<see cref="HoldFor"/>: as long
-    /// as the lull history says the next burst is likely), at most <c>standby.replicas</c>. Until one hold has passed
+    /// as the lull history says the next burst is likely) counted in busy time (decisions observed with load, see
+    /// <see cref="Observe"/>): a lull is no evidence that bursts stopped needing the buffer, and the onset after a lull
+    /// longer than the hold is when the buffer is all the fast tier has left; at most <c>standby.replicas</c>. Until one hold has passed
     /// there is no history and the buffer is <c>standby.replicas</c>; so it is unless <see cref="StandbySettings.SizeFromBursts"/>. A standby pod holds a GPU all the time it waits,
     /// so a workload whose bursts the warm tier absorbs keeps none (on the conv trace it was a quarter of the GPU-seconds).
     /// </summary>
@@ -81,11 +92,11 @@ public sealed class BurstMemory
         var shortfall = Math.Max(0, growPrefill) + Math.Max(0, growDecode) - withWeights;
         if (shortfall > 0)
         {
-            shortfalls.Enqueue((input.Now, shortfall));
+            shortfalls.Enqueue((busySeconds, shortfall));
         }
 
         var hold = HoldFor(input.Bounds);
-        while (shortfalls.TryPeek(out var oldest) && input.Now - oldest.At > hold)
+        while (shortfalls.TryPeek(out var oldest) && busySeconds - oldest.BusyAt > hold.TotalSeconds)
         {
             shortfalls.Dequeue();
         }

@@ -29,6 +29,12 @@ public sealed record ScalingBounds
     /// <summary>Latency targets for the slo policy; null fields take the model's defaults.</summary>
     public SloSettings? Slo { get; init; }
 
+    /// <summary>
+    /// Share of the workload's remembered lulls the prefill scale-down hold outlasts (<see cref="BurstMemory.HoldFor"/>;
+    /// 1 = the longest). Not in the CRD: the simulator's knob, swept by the targets benchmark (docs/policies/yardsticks.md).
+    /// </summary>
+    public double LullQuantile { get; init; } = BurstMemory.LullQuantile;
+
     /// <summary>Throws an error naming the first field that breaks its rule.</summary>
     public void Validate(string prefix = "scaling")
     {
@@ -43,6 +49,11 @@ public sealed record ScalingBounds
         if (!(Ratio.Min >= 0) || !(Ratio.Max > 0) || Ratio.Min > Ratio.Max)
         {
             throw new ArgumentException($"{prefix}.ratio: must have 0 <= min <= max and max > 0 (got {Ratio.Min}..{Ratio.Max}).");
+        }
+
+        if (!(LullQuantile > 0 && LullQuantile <= 1))
+        {
+            throw new ArgumentException($"{prefix}.lullQuantile: must be in (0, 1] (got {LullQuantile}).");
         }
 
         if (Standby.Replicas < 0 || Standby.IdleTimeout < TimeSpan.Zero)

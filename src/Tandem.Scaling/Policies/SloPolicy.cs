@@ -57,7 +57,8 @@ public sealed class SloPolicy : TargetPolicy
 
         // The count the arrival rate alone needs (an empty queue): what cold starts may be asked for.
         var sustained = Next(0, b.Prefill.Max, n => Ttft(n, 0) <= Headroom * ttftSlo);
-        var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, Next(m.ServingPrefill, b.Prefill.Max, n => Ttft(n, load.QueuedPromptTokens) <= Headroom * ttftSlo), sustained);
+        var neededP = Next(m.ServingPrefill, b.Prefill.Max, n => Ttft(n, load.QueuedPromptTokens) <= Headroom * ttftSlo);
+        var wantP = PrefillDemand.CapColdStarts(input, m.ServingPrefill, neededP, sustained);
         bursts.Observe(input);
         var holdFor = bursts.HoldFor(b);
         var d = hold.Apply(InstanceRole.Decode, m.ServingDecode, Next(m.ServingDecode, b.Decode.Max, DecodeMeets), input.Now, ScaleDownHold.ForDecode(b));
@@ -65,7 +66,8 @@ public sealed class SloPolicy : TargetPolicy
         var p = b.Features.HasFlag(ScalingFeatures.Mutate) && d > m.ServingDecode ? wantP : hold.Apply(InstanceRole.Prefill, m.ServingPrefill, wantP, input.Now, holdFor);
         return new Wish(
             p, $"predicted TTFT {Ms(Ttft(Math.Max(m.ServingPrefill, 1), load.QueuedPromptTokens))} vs SLO {Ms(ttftSlo)}{Held(InstanceRole.Prefill)}",
-            d, $"predicted TPOT {Ms(model.DecodeStepSeconds(BandMath.CeilCount((double)running / Math.Max(m.ServingDecode, 1))))} vs SLO {Ms(tpotSlo)}{Held(InstanceRole.Decode)}");
+            d, $"predicted TPOT {Ms(model.DecodeStepSeconds(BandMath.CeilCount((double)running / Math.Max(m.ServingDecode, 1))))} vs SLO {Ms(tpotSlo)}{Held(InstanceRole.Decode)}")
+        { PrefillBeforeColdStartCap = neededP };
 
         string Held(InstanceRole role) =>
             hold.OverProvisionedFor(role, input.Now) is var over && over > TimeSpan.Zero

@@ -22,8 +22,11 @@ public abstract class TargetPolicy : IScalingPolicy
         var measures = FleetMeasures.Of(input);
         var wish = Want(input, measures);
         var (prefill, decode) = TargetShaper.Shape(input.Bounds, measures, wish.Prefill, wish.Decode);
+        // The standby buffer is sized from what the load needed, before the cold-start cap cut it to the sustained rate:
+        // sized from the capped count, a buffer the policy drew on would read as never needed and be deleted.
+        var needed = Math.Max(prefill.Desired, Math.Min(wish.PrefillBeforeColdStartCap ?? wish.Prefill, input.Bounds.Prefill.Max));
         var actions = FleetPlanner.Plan(input, prefill.Desired, decode.Desired, MaxRemovalsPerRole,
-            StandbyBuffer(input, prefill.Desired - prefill.Current, decode.Desired - decode.Current));
+            StandbyBuffer(input, needed - prefill.Current, decode.Desired - decode.Current));
         var reason = $"{Name}: prefill {prefill.Current}->{prefill.Desired} ({wish.PrefillReason}{Limits(prefill)}); decode {decode.Current}->{decode.Desired} ({wish.DecodeReason}{Limits(decode)})";
         return new ScalingDecision(prefill, decode, measures.MigrationUtilization, actions, reason);
     }
@@ -32,5 +35,9 @@ public abstract class TargetPolicy : IScalingPolicy
         (t.LimitedByMin ? ", limited by min" : "") + (t.LimitedByMax ? ", limited by max" : "") + (t.LimitedByRatio ? ", limited by ratio" : "");
 
     /// <summary>Counts a policy wants per role before clamping, with the reason for each.</summary>
-    protected readonly record struct Wish(int Prefill, string PrefillReason, int Decode, string DecodeReason);
+    protected readonly record struct Wish(int Prefill, string PrefillReason, int Decode, string DecodeReason)
+    {
+        /// <summary>The prefill count the load needed before <see cref="PrefillDemand.CapColdStarts"/> (null: no cap applied).</summary>
+        public int? PrefillBeforeColdStartCap { get; init; }
+    }
 }

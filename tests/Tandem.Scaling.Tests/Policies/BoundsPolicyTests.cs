@@ -154,4 +154,24 @@ public class BoundsPolicyTests
         Assert.Equal(1, decision.Prefill.Desired);
         Assert.DoesNotContain(decision.Actions, a => a is Drain);
     }
+
+    [Fact]
+    public void Standby_sizing_from_bursts_counts_what_the_load_needed_before_the_cold_start_cap()
+    {
+        // A queue far above the band with a small arrival rate: bounds wants more instances than the fast tier (none here)
+        // holds and caps cold starts to the rate's one instance. The buffer must still remember the shortfall, or the
+        // standby pod it drew on reads as never needed and is deleted.
+        var fleet = Balanced();
+        fleet.Bounds = new ScalingBounds { Standby = new StandbySettings(1, TimeSpan.FromSeconds(60)) { SizeFromBursts = true } };
+        fleet.ArrivalRate = 100;
+        var policy = new BoundsPolicy();
+        policy.Decide(fleet.Now());
+        fleet.Queued = 24000;
+
+        var decision = policy.Decide(fleet.At(Fleet.T0 + ScaleDownHold.For(fleet.Bounds) + TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(1, decision.Prefill.Desired);                  // cold starts capped to the sustained rate
+        var buffer = Assert.Single(decision.Actions.OfType<CreatePods>(), c => c.ForRole is null);
+        Assert.Equal(1, buffer.Count);                              // yet the standby buffer is kept
+    }
 }

@@ -75,16 +75,55 @@ public class BurstMemoryTests
         var memory = new BurstMemory();
         ScalingInput At(double second, params InstanceView[] instances) =>
             new(Fleet.T0.AddSeconds(second), Fleet.Model, bounds, new RouterLoad(0) { PromptTokensPerSecond = 1000 }, instances);
+        int Buffer(ScalingInput input, int growPrefill, int growDecode)
+        {
+            memory.Observe(input); // the policies observe every decision before they plan
+            return memory.StandbyBuffer(input, growPrefill, growDecode);
+        }
+
         var warm = new InstanceView("w0", InstanceRole.Prefill, InstanceState.Warm, Fleet.T0);
         var hold = ScaleDownHold.For(bounds).TotalSeconds;
 
-        Assert.Equal(3, memory.StandbyBuffer(At(0), 0, 0));                       // no history yet: standby.replicas
-        Assert.Equal(2, memory.StandbyBuffer(At(hold + 1, warm), 3, 0));         // 3 wanted, 1 warm: 2 beyond the warm tier
-        Assert.Equal(2, memory.StandbyBuffer(At(hold + 2, warm), 1, 0));         // absorbed by warm, the 2 is remembered
-        Assert.Equal(0, memory.StandbyBuffer(At(2 * hold + 2), 0, 0));           // one hold later nothing needed standby
-        Assert.Equal(3, memory.StandbyBuffer(At(2 * hold + 3), 5, 2));           // never above standby.replicas
+        Assert.Equal(3, Buffer(At(0), 0, 0));                       // no history yet: standby.replicas
+        Assert.Equal(2, Buffer(At(hold + 1, warm), 3, 0));         // 3 wanted, 1 warm: 2 beyond the warm tier
+        Assert.Equal(2, Buffer(At(hold + 2, warm), 1, 0));         // absorbed by warm, the 2 is remembered
+        Assert.Equal(0, Buffer(At(2 * hold + 2), 0, 0));           // one busy hold later nothing needed standby
+        Assert.Equal(3, Buffer(At(2 * hold + 3), 5, 2));           // never above standby.replicas
         var fixedBuffer = new BurstMemory();
         Assert.Equal(3, fixedBuffer.StandbyBuffer(At(0) with { Bounds = new ScalingBounds { Standby = new StandbySettings(3, TimeSpan.FromSeconds(60)) } }, 0, 0));
         Assert.Equal(3, fixedBuffer.StandbyBuffer(At(10 * hold) with { Bounds = new ScalingBounds { Standby = new StandbySettings(3, TimeSpan.FromSeconds(60)) } }, 0, 0));
+    }
+
+    [Fact]
+    public void A_lull_does_not_age_a_remembered_shortfall_only_busy_time_without_one_does()
+    {
+        // The onset after a long lull is when the buffer is all the fast tier has left: a shortfall seen before the lull
+        // must still size the buffer then, however long the lull was (on the code trace the pod was deleted in every
+        // lull longer than the hold and the next burst waited for cold starts).
+        var bounds = new ScalingBounds { Standby = new StandbySettings(2, TimeSpan.FromSeconds(60)) { SizeFromBursts = true } };
+        var memory = new BurstMemory();
+        int Buffer(double second, double rate, int growPrefill)
+        {
+            var input = new ScalingInput(Fleet.T0.AddSeconds(second), Fleet.Model, bounds, new RouterLoad(0) { PromptTokensPerSecond = rate, FastPromptTokensPerSecond = rate }, []);
+            memory.Observe(input);
+            return memory.StandbyBuffer(input, growPrefill, 0);
+        }
+
+        var hold = ScaleDownHold.For(bounds).TotalSeconds;
+        for (var t = 0; t <= hold; t += 10)
+        {
+            Buffer(t, 5000, 0);                                    // a busy first hold: the history starts
+        }
+
+        Assert.Equal(2, Buffer(hold + 10, 70000, 4));               // a burst 4 beyond the fast tier: the whole buffer
+        for (var t = hold + 20; t <= 11 * hold; t += 10)
+        {
+            Assert.Equal(2, Buffer(t, 0, 0));                       // ten holds of lull: still remembered
+        }
+
+        Assert.Equal(2, Buffer(11 * hold + 10, 5000, 0));          // load is back, absorbed by the instances with weights
+        var remembered = memory.HoldFor(bounds).TotalSeconds;      // the lull itself lengthened the hold
+        Assert.Equal(2, Buffer(11 * hold + 10 + remembered - 20, 5000, 0));
+        Assert.Equal(0, Buffer(11 * hold + 10 + remembered + 20, 5000, 0)); // one busy hold without a shortfall: forgotten
     }
 }
