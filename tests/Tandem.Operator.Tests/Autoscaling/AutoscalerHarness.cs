@@ -8,7 +8,6 @@ using Tandem.Api.V1Alpha1;
 using Tandem.Engines.Clients;
 using Tandem.Engines.Mock;
 using Tandem.Operator.Autoscaling;
-using Tandem.Operator.Hosting;
 using Tandem.Operator.Instances;
 using Tandem.Runtime;
 using Tandem.Runtime.Cache;
