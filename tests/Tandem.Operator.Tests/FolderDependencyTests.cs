@@ -34,6 +34,21 @@ public sealed class FolderDependencyTests
         Assert.DoesNotContain("Hosting", graph["Autoscaling"].Keys);
     }
 
+    [Fact]
+    public void The_cycle_finder_names_a_cycle_and_passes_a_one_way_graph()
+    {
+        var cyclic = new Dictionary<string, Dictionary<string, string>>
+        {
+            ["Hosting"] = new() { ["Autoscaling"] = "h" },
+            ["Autoscaling"] = new() { ["Specs"] = "a" },
+            ["Specs"] = new() { ["Hosting"] = "s" },
+        };
+        Assert.Equal(new[] { "Hosting", "Autoscaling", "Specs", "Hosting" }, FindCycle(cyclic));
+
+        cyclic["Specs"].Remove("Hosting");
+        Assert.Null(FindCycle(cyclic));
+    }
+
     /// <summary>Folder → folders it uses, each with one example use ("Type uses Type").</summary>
     private static Dictionary<string, Dictionary<string, string>> FolderGraph()
     {
