@@ -35,7 +35,7 @@ public class CrdsCommandTests
 #else
             const string configuration = "Release";
 #endif
-            var result = await Chart.ExternalProcess.RunAsync("dotnet", ["run", "--project", project, "-c", configuration, "--no-build", "--", "crds", "--out", "generated"],
+            var result = await ExternalProcess.RunAsync("dotnet", ["run", "--project", project, "-c", configuration, "--no-build", "--", "crds", "--out", "generated"],
                 environment: new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" }, workingDirectory: dir.FullName);
 
             Assert.True(result.ExitCode == 0, result.Error + result.Output);

@@ -2,7 +2,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tandem.Api.V1Alpha1;
-using Tandem.Operator.Hosting;
 using Tandem.Operator.Instances;
 using Tandem.Operator.Specs;
 using Tandem.Runtime;

@@ -2,30 +2,20 @@ using Tandem.Emulator;
 
 namespace Tandem.Cli.Tests.Chart;
 
-/// <summary>An API emulator with a kubeconfig on disk, and helm/kubectl invocations pointed at it.</summary>
+/// <summary>An API emulator with a kubeconfig on disk (a <see cref="ClientSession"/>), and helm/kubectl invocations pointed at it.</summary>
 internal sealed class EmulatedClusterTools : IAsyncDisposable
 {
-    private readonly DirectoryInfo _home;
+    private readonly ClientSession _session;
 
-    private EmulatedClusterTools(EmulatedCluster cluster, DirectoryInfo home, string kubeconfig)
-    {
-        Cluster = cluster;
-        _home = home;
-        Kubeconfig = kubeconfig;
-    }
+    private EmulatedClusterTools(ClientSession session) => _session = session;
 
-    public EmulatedCluster Cluster { get; }
+    public EmulatedCluster Cluster => _session.Cluster;
 
-    public string Kubeconfig { get; }
+    public string Kubeconfig => _session.Kubeconfig;
 
-    public string WorkDirectory => _home.FullName;
+    public string WorkDirectory => _session.WorkDir;
 
-    public static async Task<EmulatedClusterTools> StartAsync()
-    {
-        var cluster = await EmulatedCluster.StartAsync();
-        var home = Directory.CreateTempSubdirectory("tandem-chart-cluster-");
-        return new EmulatedClusterTools(cluster, home, cluster.WriteKubeconfig(Path.Combine(home.FullName, "kubeconfig")));
-    }
+    public static async Task<EmulatedClusterTools> StartAsync() => new(await ClientSession.StartAsync());
 
     public async Task<ProcessResult> HelmAsync(params string[] args) =>
         await ExternalProcess.RunAsync(await ChartTools.HelmAsync(), [.. args, "--kubeconfig", Kubeconfig], ChartTools.HelmEnvironment);
@@ -46,9 +36,5 @@ internal sealed class EmulatedClusterTools : IAsyncDisposable
         return string.IsNullOrWhiteSpace(result.Output) ? null : System.Text.Json.Nodes.JsonNode.Parse(result.Output);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        _home.Delete(recursive: true);
-    }
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
 }

@@ -12,12 +12,11 @@ internal static class RbacRules
         {
             Assert.Null(rule!["resourceNames"]);
             Assert.Null(rule["nonResourceURLs"]);
-            foreach (var group in Strings(rule["apiGroups"]))
-            foreach (var resource in Strings(rule["resources"]))
-            foreach (var verb in Strings(rule["verbs"]))
-            {
-                grants.Add(Grant(group, resource, verb));
-            }
+            grants.UnionWith(
+                from apiGroup in Strings(rule["apiGroups"])
+                from resource in Strings(rule["resources"])
+                from verb in Strings(rule["verbs"])
+                select Grant(apiGroup, resource, verb));
         }
 
         return grants;

@@ -39,7 +39,7 @@ public class LifecycleEndToEndTests
 
         // The apiserver refuses a broken rule with a message naming the field.
         var kubectl = await Chart.ChartTools.KubectlAsync();
-        var refused = await Chart.ExternalProcess.RunAsync(kubectl, ["--kubeconfig", fixture.Stack.KubeconfigPath, "patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"scaling":{"prefill":{"min":5,"max":2}}}}"""]);
+        var refused = await ExternalProcess.RunAsync(kubectl, ["--kubeconfig", fixture.Stack.KubeconfigPath, "patch", "infd", "chat", "--type=merge", "-p", """{"spec":{"scaling":{"prefill":{"min":5,"max":2}}}}"""]);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("spec.scaling.prefill", refused.Error);
         Assert.Contains("min (5) must be less than or equal to max (2)", refused.Error);

@@ -1,5 +1,3 @@
-using Tandem.Engines.Tests.Metrics;
-
 namespace Tandem.Cli.Tests.EndToEnd;
 
 /// <summary>The operator's /metrics, after it reconciled and scaled a deployment, checked with promtool.</summary>

@@ -69,8 +69,14 @@ public sealed class DeletionTests
         await using var cluster = await EmulatedCluster.StartAsync();
         using var raw = new RawApi(cluster.Url);
         var (_, owner) = await raw.Post(Cms, Objects.ConfigMap("fowner"));
-        await raw.Post(Cms, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "fchild", ["finalizers"] = new JsonArray("example.com/slow"),
-            ["ownerReferences"] = Owned("x", owner!, block: true)["metadata"]!["ownerReferences"]!.DeepClone() } });
+        await raw.Post(Cms, new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "fchild", ["finalizers"] = new JsonArray("example.com/slow"),
+                ["ownerReferences"] = Owned("x", owner!, block: true)["metadata"]!["ownerReferences"]!.DeepClone(),
+            }
+        });
         var (code, body) = await raw.Delete($"{Cms}/fowner", new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1", ["propagationPolicy"] = "Foreground" });
         Assert.Equal(200, code);
         Assert.Contains("foregroundDeletion", body!["metadata"]!["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()));

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Tandem.Emulator.Tests.RealClients;
 using Tandem.Emulator.Tests.Support;
 
 namespace Tandem.Emulator.Tests.Core;

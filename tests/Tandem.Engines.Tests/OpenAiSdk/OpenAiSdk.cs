@@ -41,37 +41,13 @@ internal static class OpenAiSdk
 
     private static string Locate()
     {
-        var root = RepoRoot();
         var configured = Environment.GetEnvironmentVariable("TANDEM_OPENAI_MODULES");
-        var modules = !string.IsNullOrEmpty(configured) ? configured : Path.Combine(root, ".tools", "openai", "node_modules");
+        var modules = !string.IsNullOrEmpty(configured) ? configured : RepositoryPaths.Combine(".tools", "openai", "node_modules");
         if (!File.Exists(Path.Combine(modules, "openai", "package.json")))
         {
-            using var install = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, ".ci", "install-tools")]) { WorkingDirectory = root })!;
-            if (!install.WaitForExit(TimeSpan.FromMinutes(10)))
-            {
-                install.Kill(true);
-                throw new InvalidOperationException(".ci/install-tools did not finish in 10 minutes");
-            }
-
-            if (install.ExitCode != 0)
-            {
-                throw new InvalidOperationException($".ci/install-tools failed with exit code {install.ExitCode}");
-            }
+            InstallTools.EnsureRan();
         }
 
         return File.Exists(Path.Combine(modules, "openai", "package.json")) ? modules : throw new FileNotFoundException("the openai npm package is not installed after .ci/install-tools", modules);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Operator.sln not found above the test binaries");
     }
 }

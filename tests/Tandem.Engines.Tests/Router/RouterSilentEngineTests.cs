@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using Tandem.Engines.Load;
 using Tandem.Engines.Mock;
 using Tandem.Engines.OpenAi;
@@ -20,6 +21,12 @@ public sealed class RouterSilentEngineTests
     {
         await using var silent = new SilentEngine();
         await using var healthy = await MockEngineServer.StartAsync(TestProfiles.Engine());
+        // The router's clock moves only while the silent engine holds a connection (a request's leg, or the router
+        // asking it for /v1/models): the router's deadlines for it then pass at once, and the healthy engine can never
+        // look silent however slow a loaded machine makes its first answer.
+        var routerTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var silenceTimeout = TimeSpan.FromMilliseconds(500);
+        var pastSilentDeadlines = TimeSpan.FromSeconds(5); // > the silence timeout and the router's 2 s /v1/models question
         await using var router = await RouterServer.StartAsync(new RouterOptions
         {
             HttpPort = 0,
@@ -27,8 +34,9 @@ public sealed class RouterSilentEngineTests
             Policy = SelectionPolicy.RoundRobin,
             Seed = 1,
             QueueTimeout = TimeSpan.FromSeconds(30),
-            EngineSilenceTimeout = TimeSpan.FromMilliseconds(500),
+            EngineSilenceTimeout = silenceTimeout,
             StaticMembers = [new RouterMember("silent", silent.Address, null, State.Active), new RouterMember("healthy", healthy.HttpAddress, null, State.Active)],
+            Time = routerTime,
         });
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -37,7 +45,21 @@ public sealed class RouterSilentEngineTests
         for (var i = 0; i < 4; i++)
         {
             // One at a time: round robin alternates, so every other request goes to the silent engine first.
-            results.Add(await new StreamingCompletionClient(http).StreamAsync(router.HttpUri, PromptTokens.Build(20, "r" + i), 5, () => clock.Elapsed.TotalSeconds));
+            var seen = silent.Accepted;
+            var request = new StreamingCompletionClient(http).StreamAsync(router.HttpUri, PromptTokens.Build(20, "r" + i), 5, () => clock.Elapsed.TotalSeconds);
+            while (!request.IsCompleted)
+            {
+                // Bounded by the HTTP client's timeout: the request completes (with an error at worst) within 60 s.
+                if (silent.Accepted > seen)
+                {
+                    seen = silent.Accepted;
+                    routerTime.Advance(pastSilentDeadlines);
+                }
+
+                await Task.WhenAny(request, Task.Delay(10));
+            }
+
+            results.Add(await request);
         }
 
         Assert.All(results, r => Assert.True(r.Ok, r.Error));

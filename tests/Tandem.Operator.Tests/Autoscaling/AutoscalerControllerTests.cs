@@ -1,5 +1,4 @@
 using Tandem.Operator.Autoscaling;
-using Tandem.Operator.Hosting;
 using Tandem.Runtime;
 using Tandem.Scaling.Lifecycle;
 using Tandem.Scaling.Policies;

@@ -8,7 +8,6 @@ using Tandem.Api.V1Alpha1;
 using Tandem.Engines.Clients;
 using Tandem.Engines.Mock;
 using Tandem.Operator.Autoscaling;
-using Tandem.Operator.Hosting;
 using Tandem.Operator.Instances;
 using Tandem.Runtime;
 using Tandem.Runtime.Cache;
@@ -25,16 +24,9 @@ namespace Tandem.Operator.Tests.Autoscaling;
 /// </summary>
 internal sealed class AutoscalerHarness : IAsyncDisposable
 {
-    public static readonly MockEngineProfile EngineProfile = new()
+    /// <summary>The suite's fast engine profile, with loads of 50 ms so activations finish within a tick or two.</summary>
+    public static readonly MockEngineProfile EngineProfile = TestProfiles.Fast with
     {
-        Name = "test-model",
-        PrefillTokensPerSecond = 1_000_000,
-        TransferTokensPerSecond = 2_000_000,
-        DecodeStepMillis = 1,
-        DecodeStepMillisPerRequest = 0,
-        KvCacheBlocks = 1000,
-        KvBlockTokens = 64,
-        MaxModelLength = 4096,
         LoadFromStorage = TimeSpan.FromMilliseconds(50),
         LoadFromHostCache = TimeSpan.FromMilliseconds(50),
         LoadFromPeer = TimeSpan.FromMilliseconds(50),
@@ -228,42 +220,4 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
-}
-
-/// <summary>Leadership the test turns on and off (on by default), with a fixed epoch.</summary>
-internal sealed class SwitchableLeadership : ILeadership
-{
-    private volatile bool _leading = true;
-
-    public bool IsLeader => _leading;
-
-    public string Identity => "test-replica";
-
-    public long Epoch { get; set; } = 1;
-
-    public void Set(bool leading) => _leading = leading;
-
-    public Task WaitForLeadershipAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>A client for a kind the test expects no call on: any call fails the test's tick loudly.</summary>
-internal sealed class NoCallsClient<T> : IResourceClient<T> where T : class, k8s.IKubernetesObject<V1ObjectMeta>
-{
-    public Task<ResourceList<T>> ListAsync(string? ns, string? labelSelector, CancellationToken cancellationToken) => throw Unexpected();
-
-    public IAsyncEnumerable<Tandem.Runtime.Client.WatchEvent<T>> WatchAsync(string? ns, string resourceVersion, string? labelSelector, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<T?> GetAsync(string? ns, string name, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<T> CreateAsync(T entity, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<T> ReplaceAsync(T entity, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<T> ReplaceStatusAsync(T entity, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<T> PatchAsync(string? ns, string name, V1Patch patch, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<bool> DeleteAsync(string? ns, string name, CancellationToken cancellationToken) => throw Unexpected();
-
-    private static InvalidOperationException Unexpected() => new($"no {typeof(T).Name} call was expected");
 }

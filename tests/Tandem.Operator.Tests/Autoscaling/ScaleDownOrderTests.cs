@@ -6,7 +6,6 @@ using Prometheus;
 using Tandem.Api.V1Alpha1;
 using Tandem.Engines.Router;
 using Tandem.Operator.Autoscaling;
-using Tandem.Operator.Hosting;
 using Tandem.Operator.Instances;
 using Tandem.Scaling.Lifecycle;
 

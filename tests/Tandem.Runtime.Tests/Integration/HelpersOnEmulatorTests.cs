@@ -172,7 +172,7 @@ public sealed class HelpersOnEmulatorTests(ClusterFixture fixture) : IClassFixtu
         var ns = await fixture.NamespaceAsync("events");
         var widget = await Client<Widget>().CreateAsync(Widget.Named(ns, "w"), CancellationToken.None);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var recorder = new EventRecorder(Client<Eventsv1Event>(), time, new StaticLeadership(), NullLogger<EventRecorder>.Instance);
+        var recorder = new EventRecorder(Client<Eventsv1Event>(), time, new SwitchableLeadership { Epoch = 0 }, NullLogger<EventRecorder>.Instance);
 
         await recorder.RecordAsync(widget, EventTypes.Normal, "ScaledUp", "decode 2 -> 4");
         time.Advance(TimeSpan.FromSeconds(10));
@@ -195,21 +195,12 @@ public sealed class HelpersOnEmulatorTests(ClusterFixture fixture) : IClassFixtu
         var ns = await fixture.NamespaceAsync("events-window");
         var widget = await Client<Widget>().CreateAsync(Widget.Named(ns, "w"), CancellationToken.None);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var recorder = new EventRecorder(Client<Eventsv1Event>(), time, new StaticLeadership(), NullLogger<EventRecorder>.Instance);
+        var recorder = new EventRecorder(Client<Eventsv1Event>(), time, new SwitchableLeadership { Epoch = 0 }, NullLogger<EventRecorder>.Instance);
 
         await recorder.RecordAsync(widget, EventTypes.Normal, "Draining", "pod p-1");
         time.Advance(EventRecorder.SeriesWindow + TimeSpan.FromSeconds(1));
         await recorder.RecordAsync(widget, EventTypes.Normal, "Draining", "pod p-1");
 
         Assert.Equal(2, (await fixture.Client.EventsV1.ListNamespacedEventAsync(ns)).Items.Count);
-    }
-
-    private sealed class StaticLeadership : ILeadership
-    {
-        public bool IsLeader => true;
-
-        public long Epoch => 0;
-        public string Identity => "test-replica";
-        public Task WaitForLeadershipAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

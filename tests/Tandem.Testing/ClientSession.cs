@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Tandem.Emulator;
 
-namespace Tandem.Emulator.Tests.RealClients;
+namespace Tandem.Testing;
 
 /// <summary>The result of one kubectl or helm run.</summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
@@ -9,7 +10,10 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }
 
-/// <summary>An emulator plus a kubeconfig and private helm directories, and helpers to run kubectl and helm against it.</summary>
+/// <summary>
+/// An emulator plus a kubeconfig and private helm directories in a temporary folder, and helpers to run kubectl and
+/// helm against it. The one emulator-with-kubeconfig fixture of the test projects.
+/// </summary>
 public sealed class ClientSession : IAsyncDisposable
 {
     private readonly string _dir;
@@ -66,17 +70,8 @@ public sealed class ClientSession : IAsyncDisposable
 
     private async Task<CliResult> Run(string exe, string[] args)
     {
-        using var p = Process.Start(StartInfo(exe, args))!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try { await p.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException)
-        {
-            p.Kill(true);
-            throw new TimeoutException($"{Path.GetFileName(exe)} {string.Join(' ', args)} did not finish in 2 minutes");
-        }
-        return new CliResult(p.ExitCode, await stdout, await stderr);
+        var result = await ExternalProcess.RunAsync(exe, args, ClientEnvironment(), _dir, TimeSpan.FromMinutes(2));
+        return new CliResult(result.ExitCode, result.Output, result.Error);
     }
 
     private ProcessStartInfo StartInfo(string exe, string[] args)
@@ -86,14 +81,24 @@ public sealed class ClientSession : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir,
             StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
         };
-        psi.Environment["KUBECONFIG"] = Kubeconfig;
-        psi.Environment["HOME"] = _dir;
-        psi.Environment["HELM_CACHE_HOME"] = Path.Combine(_dir, "helm-cache");
-        psi.Environment["HELM_CONFIG_HOME"] = Path.Combine(_dir, "helm-config");
-        psi.Environment["HELM_DATA_HOME"] = Path.Combine(_dir, "helm-data");
-        psi.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in ClientEnvironment())
+        {
+            psi.Environment[name] = value;
+        }
+
         return psi;
     }
+
+    /// <summary>The session's kubeconfig, and a home and helm folders of its own, so no client touches the user's.</summary>
+    private Dictionary<string, string> ClientEnvironment() => new()
+    {
+        ["KUBECONFIG"] = Kubeconfig,
+        ["HOME"] = _dir,
+        ["HELM_CACHE_HOME"] = Path.Combine(_dir, "helm-cache"),
+        ["HELM_CONFIG_HOME"] = Path.Combine(_dir, "helm-config"),
+        ["HELM_DATA_HOME"] = Path.Combine(_dir, "helm-data"),
+        ["NO_COLOR"] = "1",
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,7 @@
-namespace Tandem.Api.Tests;
+namespace Tandem.Testing;
 
-/// <summary>Finds files of the repository from the test's output folder.</summary>
-internal static class RepositoryPaths
+/// <summary>Finds files of the repository (the folder holding Operator.sln) from the test's output folder.</summary>
+public static class RepositoryPaths
 {
     public static string Root { get; } = Find();
 

@@ -4,10 +4,10 @@ using k8s.Models;
 using Tandem.Runtime;
 using Tandem.Runtime.Client;
 
-namespace Tandem.Operator.Tests.Autoscaling;
+namespace Tandem.Testing;
 
 /// <summary>An in-memory pod store standing in for the API server: records creates and deletes by name.</summary>
-internal sealed class InMemoryPodClient : IResourceClient<V1Pod>
+public sealed class InMemoryPodClient : IResourceClient<V1Pod>
 {
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
 
@@ -92,21 +92,5 @@ internal sealed class InMemoryPodClient : IResourceClient<V1Pod>
             Deleted.Add(name);
             return Task.FromResult(_pods.Remove(name));
         }
-    }
-}
-
-/// <summary>Keeps every recorded Event in memory.</summary>
-internal sealed class RecordingEvents : IEventRecorder
-{
-    public List<(string Type, string Reason, string Note)> Recorded { get; } = [];
-
-    public Task RecordAsync(IKubernetesObject<V1ObjectMeta> regarding, string type, string reason, string note, string? action = null, CancellationToken cancellationToken = default)
-    {
-        lock (Recorded)
-        {
-            Recorded.Add((type, reason, note));
-        }
-
-        return Task.CompletedTask;
     }
 }

@@ -1,6 +1,10 @@
-namespace Tandem.Operator.Hosting;
+namespace Tandem.Operator;
 
 /// <summary>Settings of the operator itself (section "Operator"); the runtime's are under "Runtime".</summary>
+/// <remarks>
+/// In the assembly's root namespace, beside no folder: Hosting binds it and Autoscaling reads it, and neither folder
+/// depends on the other for it (operator folders must not cycle; FolderDependencyTests).
+/// </remarks>
 public sealed class OperatorOptions
 {
     public const string SectionName = "Operator";

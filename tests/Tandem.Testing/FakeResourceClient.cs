@@ -6,13 +6,13 @@ using k8s.Autorest;
 using k8s.Models;
 using Tandem.Runtime.Client;
 
-namespace Tandem.Runtime.Tests.Fakes;
+namespace Tandem.Testing;
 
 /// <summary>
 /// An in-memory <see cref="IResourceClient{T}"/>: a store with resourceVersions and 409 conflicts, JSON merge patch,
 /// scripted list results and watch streams, and a record of every call.
 /// </summary>
-internal sealed class FakeResourceClient<T> : IResourceClient<T> where T : class, IKubernetesObject<V1ObjectMeta>
+public sealed class FakeResourceClient<T> : IResourceClient<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, string> _store = new();

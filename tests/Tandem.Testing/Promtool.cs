@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tandem.Engines.Tests.Metrics;
+namespace Tandem.Testing;
 
 /// <summary>
 /// Runs Prometheus' own <c>promtool check metrics</c> on a scrape: $TANDEM_PROMTOOL, else promtool on PATH, else
@@ -38,19 +38,7 @@ public static class Promtool
             return found;
         }
 
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Operator.sln")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new DirectoryNotFoundException("Operator.sln not found above the test binaries");
-        }
-
-        using var install = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, ".ci", "install-tools")]) { WorkingDirectory = root })!;
-        if (!install.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            install.Kill(true);
-            throw new InvalidOperationException(".ci/install-tools did not finish in 10 minutes");
-        }
-
+        InstallTools.EnsureRan();
         return OnPath() ?? throw new FileNotFoundException("promtool is not installed after .ci/install-tools (Debian package prometheus)");
     }
 

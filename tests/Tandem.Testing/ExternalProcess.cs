@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using System.Text;
 
-namespace Tandem.Cli.Tests.Chart;
+namespace Tandem.Testing;
 
 /// <summary>The outcome of one external command: exit code and captured output.</summary>
-internal sealed record ProcessResult(int ExitCode, string Output, string Error)
+public sealed record ProcessResult(int ExitCode, string Output, string Error)
 {
     public ProcessResult EnsureSuccess(string what) => ExitCode == 0
         ? this
@@ -15,7 +16,7 @@ internal sealed record ProcessResult(int ExitCode, string Output, string Error)
 /// the process tree if it outlives a generous deadline. A small hand-written wrapper over
 /// <see cref="Process"/>: the test project takes no extra package for it.
 /// </summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
 
@@ -33,6 +34,8 @@ internal static class ExternalProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
         };
         foreach (var argument in arguments)
         {

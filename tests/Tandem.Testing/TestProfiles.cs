@@ -1,9 +1,10 @@
 using Tandem.Engines.Mock;
+using Tandem.Scaling.Lifecycle;
 
-namespace Tandem.Engines.Tests;
+namespace Tandem.Testing;
 
 /// <summary>Model numbers small enough that a request takes milliseconds, keeping the suite fast.</summary>
-internal static class TestProfiles
+public static class TestProfiles
 {
     /// <summary>Prefill 1M tokens/s, transfer 2M tokens/s, a 1 ms decode step, 1000 blocks of 64 tokens.</summary>
     public static MockEngineProfile Fast { get; } = new()
@@ -21,7 +22,7 @@ internal static class TestProfiles
         LoadFromPeer = TimeSpan.FromSeconds(1),
     };
 
-    public static MockEngineOptions Engine(Scaling.Lifecycle.InstanceRole? role = null, bool standby = false, MockEngineProfile? profile = null, TimeProvider? time = null) => new()
+    public static MockEngineOptions Engine(InstanceRole? role = null, bool standby = false, MockEngineProfile? profile = null, TimeProvider? time = null) => new()
     {
         HttpPort = 0,
         ControlPort = 0,
