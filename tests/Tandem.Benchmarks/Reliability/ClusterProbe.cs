@@ -69,8 +69,9 @@ internal sealed class ClusterProbe(IKubernetes client)
     {
         var deployments = ((JsonElement)await client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, "default", "inferencedeployments", cancellationToken: cancel))
             .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("uid").GetString()).ToHashSet();
-        var replicaSets = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: cancel)).Items.Select(r => r.Metadata.Uid).ToHashSet();
-        var owners = deployments.Concat(replicaSets).ToHashSet();
+        var replicaSets = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: cancel)).Items.Select(r => r.Metadata.Uid);
+        var appsDeployments = (await client.AppsV1.ListNamespacedDeploymentAsync("default", cancellationToken: cancel)).Items.Select(r => r.Metadata.Uid);
+        var owners = deployments.Concat(replicaSets).Concat(appsDeployments).ToHashSet();
         var orphans = new List<string>();
         foreach (var pod in (await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: WellKnownLabels.Deployment, cancellationToken: cancel)).Items)
         {

@@ -20,6 +20,7 @@ internal sealed class OperatorReplicas : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Process> _processes = [];
     private readonly HashSet<string> _paused = [];
+    private readonly Dictionary<string, int> _ports = [];
     private readonly string _kubeconfig;
     private readonly string _logFolder;
     private readonly IKubernetes _client;
@@ -94,6 +95,34 @@ internal sealed class OperatorReplicas : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until every process of ours answers its /healthz (a replacement has started and can take over).</summary>
+    public async Task WaitForStandbyAsync(TimeSpan deadline, CancellationToken cancel)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            int[] ports;
+            lock (_gate) ports = [.. _ports.Where(p => _processes.TryGetValue(p.Key, out var process) && !process.HasExited && !_paused.Contains(p.Key)).Select(p => p.Value)];
+            var healthy = 0;
+            foreach (var port in ports)
+            {
+                try
+                {
+                    using var response = await http.GetAsync($"http://127.0.0.1:{port}/healthz", cancel);
+                    if (response.IsSuccessStatusCode) healthy++;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
+                {
+                }
+            }
+
+            if (healthy >= Replicas) return;
+            if (watch.Elapsed > deadline) throw new TimeoutException($"only {healthy} of {Replicas} operator processes answered /healthz within {deadline.TotalSeconds:F0} s");
+            await Task.Delay(200, cancel);
+        }
+    }
+
     /// <summary>Sends a signal to the process with this identity (SIGSTOP marks it paused until SIGCONT).</summary>
     public void Signal(string identity, int signal)
     {
@@ -121,7 +150,9 @@ internal sealed class OperatorReplicas : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "exec", tandem, "operator", "--kubeconfig", _kubeconfig, "--leader-elect", "--metrics-address", "127.0.0.1:0" }) start.ArgumentList.Add(arg);
+        var port = FreePort();
+        _ports[identity] = port;
+        foreach (var arg in new[] { "exec", tandem, "operator", "--kubeconfig", _kubeconfig, "--leader-elect", "--metrics-address", $"127.0.0.1:{port}" }) start.ArgumentList.Add(arg);
         start.Environment["Runtime__LeaderElection__Identity"] = identity;
         start.Environment["Runtime__LeaderElection__LeaseDuration"] = LeaseDuration.ToString();
         start.Environment["Runtime__LeaderElection__RenewDeadline"] = RenewDeadline.ToString();
@@ -142,6 +173,15 @@ internal sealed class OperatorReplicas : IAsyncDisposable
         _processes[identity] = process;
     }
 
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     /// <summary>Replaces exited processes (bounded: stops on dispose).</summary>
     private async Task SuperviseAsync()
     {
@@ -153,6 +193,7 @@ internal sealed class OperatorReplicas : IAsyncDisposable
                 {
                     _processes.Remove(identity);
                     _paused.Remove(identity);
+                    _ports.Remove(identity);
                     process.Dispose();
                 }
 

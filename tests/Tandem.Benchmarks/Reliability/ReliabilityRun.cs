@@ -53,7 +53,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
 
     private static readonly TimeSpan ConvergeDeadline = TimeSpan.FromSeconds(90);
     private const double HighRate = 12;
-    private const double LowRate = 1;
+    private const double LowRate = 0.3;
 
     private readonly Random _random = new(15);
     private readonly List<ScenarioResult> _results = [];
@@ -66,6 +66,9 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
     /// <summary>Runs every scenario of the plan; the rows come back once the load has drained.</summary>
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(CancellationToken cancel)
     {
+        // Every host (emulator, engines, routers, operators) would watch its appsettings files: the per-user inotify
+        // limit (128) runs out with dozens of pods. Nothing here reloads configuration; child processes inherit this.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
         var folder = Directory.CreateTempSubdirectory("tandem-reliability-").FullName;
         await using var stack = await EmbeddedStack.StartAsync(new EmbeddedStackOptions { Nodes = 2, GpusPerNode = 8, StartOperator = false, KubeconfigPath = Path.Combine(folder, "kubeconfig") }, cancel);
         _probe = new ClusterProbe(stack.Client);
@@ -84,10 +87,15 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         {
             await Scenario("scale up and down", ScaleAsync, cancel);
             await Scenario("operator SIGKILL at random points", KillsAsync, cancel);
-            await Scenario("leader failover: SIGTERM", c => FailoverAsync(Signals.Term, c), cancel);
-            await Scenario("leader failover: SIGKILL", c => FailoverAsync(Signals.Kill, c), cancel);
-            if (plan.SignalFailovers) await Scenario("leader failover: paused (SIGSTOP past the lease)", PausedLeaderAsync, cancel);
+            if (plan.SignalFailovers)
+            {
+                await Scenario("leader failover: SIGTERM", c => FailoverAsync(Signals.Term, c), cancel);
+                await Scenario("leader failover: SIGKILL", c => FailoverAsync(Signals.Kill, c), cancel);
+                await Scenario("leader failover: paused (SIGSTOP past the lease)", PausedLeaderAsync, cancel);
+            }
+
             await Scenario("API faults: 500, 429, slow, dropped watches, 410", ApiFaultsAsync, cancel);
+            if (plan.HungEngine) await Scenario("hung engine (mock hang switch)", HungEngineAsync, cancel);
             await Scenario("hostile specs", HostileAsync, cancel);
         }
         finally
@@ -172,6 +180,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
             var leader = await _operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
             await Task.Delay(TimeSpan.FromSeconds(0.3 + (_random.NextDouble() * 3)), cancel);
             leader = await _operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
+            await _operators.WaitForStandbyAsync(TimeSpan.FromSeconds(60), cancel);
             _operators.Signal(leader, Signals.Kill);
             var killed = Stopwatch.StartNew();
             await _operators.WaitForLeaderAsync(leader, TimeSpan.FromSeconds(60), cancel);
@@ -186,7 +195,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
     {
         _load.Rate = HighRate;
         var leader = await _operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
-        await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+        await _operators.WaitForStandbyAsync(TimeSpan.FromSeconds(60), cancel);
         _operators.Signal(leader, signal);
         var signalled = Stopwatch.StartNew();
         var next = await _operators.WaitForLeaderAsync(leader, TimeSpan.FromSeconds(60), cancel);
@@ -201,6 +210,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
     {
         _load.Rate = HighRate;
         var leader = await _operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
+        await _operators.WaitForStandbyAsync(TimeSpan.FromSeconds(60), cancel);
         _operators.Signal(leader, Signals.Stop);
         var paused = Stopwatch.StartNew();
         var next = await _operators.WaitForLeaderAsync(leader, TimeSpan.FromSeconds(60), cancel);
@@ -253,6 +263,39 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         }
 
         return (fired + drops + compactions, $"{fired} faulted API requests, {drops} watch drops, {compactions} compactions (410 on resume), {_scale.Events - startEvents} scale events meanwhile", true);
+    }
+
+    /// <summary>
+    /// Hangs the active decode engine under load (the mock's hang switch: connections stay open, nothing moves, as a
+    /// SIGSTOPped engine): the operator must report it (Degraded, EnginesNotResponding) and no request may fail; then it resumes.
+    /// </summary>
+    private async Task<(int, string, bool)> HungEngineAsync(CancellationToken cancel)
+    {
+        _load.Rate = HighRate / 3;
+        var pod = (await _probe.EnginePodsAsync(Deployment, cancel)).First(p => p.Metadata.Labels.TryGetValue(WellKnownLabels.State, out var s) && s == "active"
+            && p.Metadata.Labels.TryGetValue(WellKnownLabels.Role, out var r) && r == "decode");
+        var port = pod.Spec.Containers[0].Ports.First(p => p.Name == "http").ContainerPort;
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{pod.Status.PodIP}:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        (await http.PostAsync(Tandem.Engines.Mock.MockEngineServer.HangPath + "/hang", null, cancel)).EnsureSuccessStatusCode();
+        var hung = Stopwatch.StartNew();
+        string? reason = null;
+        try
+        {
+            while (hung.Elapsed < TimeSpan.FromSeconds(45) && reason is null)
+            {
+                var d = await _probe.DeploymentAsync(Deployment, cancel);
+                if (ClusterProbe.Condition(d, "Degraded") is { Status: "True" } c && (c.Message?.Contains(pod.Metadata.Name, StringComparison.Ordinal) ?? false)) reason = c.Reason;
+                else await Task.Delay(250, cancel);
+            }
+
+            var noticed = hung.Elapsed.TotalSeconds;
+            await Task.Delay(TimeSpan.FromSeconds(5), cancel); // load keeps coming while it hangs
+            return (1, reason is null ? $"{pod.Metadata.Name} hung; no Degraded condition naming it within 45 s" : $"{pod.Metadata.Name} hung; Degraded={reason} after {noticed:F1} s", reason is not null);
+        }
+        finally
+        {
+            (await http.PostAsync(Tandem.Engines.Mock.MockEngineServer.HangPath + "/resume", null, CancellationToken.None)).EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>Each hostile edit is refused naming its field, or accepted and reported as Stalled/Degraded; no running pod is deleted.</summary>
