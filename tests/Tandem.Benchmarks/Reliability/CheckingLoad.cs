@@ -101,6 +101,10 @@ internal sealed class CheckingLoad : IAsyncDisposable
                 {
                     // The API may be faulted on purpose: keep the last router.
                 }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
             }
 
             try

@@ -53,7 +53,8 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
 
     private static readonly TimeSpan ConvergeDeadline = TimeSpan.FromSeconds(90);
     private const double HighRate = 12;
-    private const double LowRate = 0.3;
+    // A trickle would never let prefill scale down: the burst-aware hold keeps capacity until a real lull (no arrival) outlasts it.
+    private const double LowRate = 0;
 
     private readonly Random _random = new(15);
     private readonly List<ScenarioResult> _results = [];
@@ -62,6 +63,9 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
     private OperatorReplicas _operators = null!;
     private FaultClient _faults = null!;
     private ScaleEventCounter _scale = null!;
+
+    // When the last leader change of the scenario was caused, and the membership version the old leader had published.
+    private (long At, long? Version)? _leaderChangedAt;
 
     /// <summary>Runs every scenario of the plan; the rows come back once the load has drained.</summary>
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(CancellationToken cancel)
@@ -118,16 +122,28 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         return rows;
     }
 
+    /// <summary>
+    /// Runs one scenario and checks the deployment afterwards. Time to converge is from the end of the disturbance to
+    /// Ready at the current generation, plus, after a leader change, until the new leader has published router membership.
+    /// </summary>
     private async Task Scenario(string name, Func<CancellationToken, Task<(int Events, string Notes, bool Passed)>> body, CancellationToken cancel)
     {
         Log($"scenario: {name}");
         _load.Scenario = name;
+        _leaderChangedAt = null;
         var (events, notes, passed) = await body(cancel);
         _load.Rate = LowRate;
         double? converge = null;
         try
         {
-            converge = (await _probe.ConvergeAsync(Deployment, ConvergeDeadline, cancel)).TotalSeconds;
+            var settled = await _probe.ConvergeAsync(Deployment, ConvergeDeadline, cancel);
+            converge = settled.TotalSeconds;
+            if (_leaderChangedAt is var (changed, version))
+            {
+                // The new leader waits for every engine's status before it publishes membership (a restart continues, never resets).
+                await _probe.ConvergeAsync(Deployment, ConvergeDeadline, cancel, d => d.Status?.RouterMembershipVersion > version);
+                converge = Stopwatch.GetElapsedTime(changed).TotalSeconds;
+            }
         }
         catch (TimeoutException e)
         {
@@ -147,16 +163,17 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         var start = _scale.Events;
         var cycles = 0;
         var watch = Stopwatch.StartNew();
-        var cap = TimeSpan.FromSeconds(30 + plan.ScaleEvents * 6);
+        // The hold after a burst learns the lull lengths it has seen, so each lull must outlast the last: bounded by a cap.
+        var cap = TimeSpan.FromSeconds(60 + plan.ScaleEvents * 12);
         while (_scale.Events - start < plan.ScaleEvents && watch.Elapsed < cap)
         {
             await PhaseAsync(HighRate, f => f.Active >= 4, TimeSpan.FromSeconds(25), cancel);
-            await PhaseAsync(LowRate, f => f.Active <= 2, TimeSpan.FromSeconds(40), cancel);
+            await PhaseAsync(LowRate, f => f.Active <= 2, TimeSpan.FromSeconds(90), cancel);
             cycles++;
         }
 
         var events = _scale.Events - start;
-        return (events, $"{cycles} load cycle(s) of {HighRate}/{LowRate} req/s", events >= plan.ScaleEvents);
+        return (events, $"{cycles} load cycle(s): {HighRate} req/s until 4 active, then none until 2", events >= plan.ScaleEvents);
     }
 
     /// <summary>Sends at <paramref name="rate"/> until the fleet satisfies <paramref name="until"/> or the time is up.</summary>
@@ -181,6 +198,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
             await Task.Delay(TimeSpan.FromSeconds(0.3 + (_random.NextDouble() * 3)), cancel);
             leader = await _operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
             await _operators.WaitForStandbyAsync(TimeSpan.FromSeconds(60), cancel);
+            await MarkLeaderChangeAsync(cancel);
             _operators.Signal(leader, Signals.Kill);
             var killed = Stopwatch.StartNew();
             await _operators.WaitForLeaderAsync(leader, TimeSpan.FromSeconds(60), cancel);
@@ -196,6 +214,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         _load.Rate = HighRate;
         var leader = await _operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
         await _operators.WaitForStandbyAsync(TimeSpan.FromSeconds(60), cancel);
+        await MarkLeaderChangeAsync(cancel);
         _operators.Signal(leader, signal);
         var signalled = Stopwatch.StartNew();
         var next = await _operators.WaitForLeaderAsync(leader, TimeSpan.FromSeconds(60), cancel);
@@ -211,6 +230,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         _load.Rate = HighRate;
         var leader = await _operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
         await _operators.WaitForStandbyAsync(TimeSpan.FromSeconds(60), cancel);
+        await MarkLeaderChangeAsync(cancel);
         _operators.Signal(leader, Signals.Stop);
         var paused = Stopwatch.StartNew();
         var next = await _operators.WaitForLeaderAsync(leader, TimeSpan.FromSeconds(60), cancel);
@@ -359,6 +379,9 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
 
         return (specs.Count, $"{refused} refused naming the field, {reported} reported as a condition" + (problems.Count > 0 ? "; " + string.Join("; ", problems) : ""), problems.Count == 0);
     }
+
+    private async Task MarkLeaderChangeAsync(CancellationToken cancel) =>
+        _leaderChangedAt = (Stopwatch.GetTimestamp(), (await _probe.DeploymentAsync(Deployment, cancel)).Status?.RouterMembershipVersion);
 
     private async Task<string?> WaitForConditionAsync(string type, TimeSpan deadline, CancellationToken cancel)
     {
