@@ -35,10 +35,12 @@ internal static class ReliabilityBenchmark
         using var cancel = new CancellationTokenSource(TimeSpan.FromHours(2));
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         var started = DateTime.UtcNow;
-        var rows = await new ReliabilityRun(plan, Console.Out).RunAsync(cancel.Token);
+        var run = new ReliabilityRun(plan, Console.Out);
+        var rows = await run.RunAsync(cancel.Token);
         Console.Write(Render(rows));
+        Console.WriteLine($"scale events in the whole run: {run.TotalScaleEvents}");
         var elapsed = DateTime.UtcNow - started;
-        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { plan = plan.Name, seconds = Math.Round(elapsed.TotalSeconds), scenarios = rows }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { plan = plan.Name, seconds = Math.Round(elapsed.TotalSeconds), totalScaleEvents = run.TotalScaleEvents, scenarios = rows }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         Console.WriteLine($"{plan.Name} run in {elapsed.TotalMinutes:F1} min; json: {json}");
         return rows.All(r => r.Passed && r.Failed == 0 && r.Truncated == 0 && r.Orphans == 0) ? 0 : 1;
     }

@@ -52,7 +52,12 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         """;
 
     private static readonly TimeSpan ConvergeDeadline = TimeSpan.FromSeconds(90);
-    private const double HighRate = 12;
+
+    // Long enough answers that the high rate fills the decode KV cache past its band (decode scales up), and none
+    // leaves it empty (decode scales down after scaleDownDelay). Prefill's burst-aware hold learns the lull lengths and
+    // keeps its instances for as long as the lulls last, so prefill alone would give few events per minute.
+    private const int OutputTokens = 120;
+    private const double HighRate = 10;
     // A trickle would never let prefill scale down: the burst-aware hold keeps capacity until a real lull (no arrival) outlasts it.
     private const double LowRate = 0;
 
@@ -66,6 +71,9 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
 
     // When the last leader change of the scenario was caused, and the membership version the old leader had published.
     private (long At, long? Version)? _leaderChangedAt;
+
+    /// <summary>Scale events (instances activated or drained) over the whole run, every scenario included.</summary>
+    public int TotalScaleEvents { get; private set; }
 
     /// <summary>Runs every scenario of the plan; the rows come back once the load has drained.</summary>
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(CancellationToken cancel)
@@ -83,7 +91,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         await operators.WaitForLeaderAsync(null, TimeSpan.FromSeconds(60), cancel);
         await stack.ApplyAsync(Profile + "\n---\n" + DeploymentYaml, cancel: cancel);
         await _probe.ConvergeAsync(Deployment, ConvergeDeadline, cancel);
-        await using var load = _load = new CheckingLoad(c => stack.RouterUrlAsync(Deployment, cancel: c), inputTokens: 600, outputTokens: 24);
+        await using var load = _load = new CheckingLoad(c => stack.RouterUrlAsync(Deployment, cancel: c), inputTokens: 600, outputTokens: OutputTokens);
         await load.StartAsync(cancel);
         await using var scale = _scale = new ScaleEventCounter(_probe, Deployment);
 
@@ -104,6 +112,7 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         }
         finally
         {
+            TotalScaleEvents = scale.Events;
             await _faults.ClearAsync(CancellationToken.None);
             await load.DrainAsync();
             _faults.Dispose();
@@ -157,23 +166,22 @@ internal sealed class ReliabilityRun(ReliabilityPlan plan, TextWriter log)
         Log($"  {events} event(s), converged in {converge:F1} s, {orphans.Count} orphan(s): {notes}");
     }
 
-    /// <summary>Load phases that scale both roles up and back down until the plan's number of scale events.</summary>
+    /// <summary>Load phases that scale decode (and prefill) up and back down until the plan's number of scale events.</summary>
     private async Task<(int, string, bool)> ScaleAsync(CancellationToken cancel)
     {
         var start = _scale.Events;
         var cycles = 0;
         var watch = Stopwatch.StartNew();
-        // The hold after a burst learns the lull lengths it has seen, so each lull must outlast the last: bounded by a cap.
-        var cap = TimeSpan.FromSeconds(60 + plan.ScaleEvents * 12);
+        var cap = TimeSpan.FromSeconds(60 + (plan.ScaleEvents * 10));
         while (_scale.Events - start < plan.ScaleEvents && watch.Elapsed < cap)
         {
-            await PhaseAsync(HighRate, f => f.Active >= 4, TimeSpan.FromSeconds(25), cancel);
-            await PhaseAsync(LowRate, f => f.Active <= 2, TimeSpan.FromSeconds(90), cancel);
+            await PhaseAsync(HighRate, f => f.ActiveDecode >= 3, TimeSpan.FromSeconds(30), cancel);
+            await PhaseAsync(LowRate, f => f.ActiveDecode <= 1, TimeSpan.FromSeconds(60), cancel);
             cycles++;
         }
 
         var events = _scale.Events - start;
-        return (events, $"{cycles} load cycle(s): {HighRate} req/s until 4 active, then none until 2", events >= plan.ScaleEvents);
+        return (events, $"{cycles} load cycle(s): {HighRate} req/s until 3 decode instances are active, then none until 1", events >= plan.ScaleEvents);
     }
 
     /// <summary>Sends at <paramref name="rate"/> until the fleet satisfies <paramref name="until"/> or the time is up.</summary>
