@@ -6,11 +6,18 @@ using Tandem.Benchmarks.Scaling;
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- reaction
 // `-- targets [...]` prints issue 11's targets table on the whole Azure traces (simulated); `-- targets --sweep` the grid:
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- targets
+// `-- reliability [--short]` runs issue 15's reliability scenarios (operator processes, kills, failovers, API faults):
+//   dotnet run -c Release --project tests/Tandem.Benchmarks -- reliability --short
 // Anything else goes to BenchmarkDotNet's switcher, e.g.
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- --filter '*Decision*'
 if (args.Length > 0 && args[0] == ReactionBenchmark.Switch)
 {
     return await ReactionBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == Tandem.Benchmarks.Reliability.ReliabilityBenchmark.Switch)
+{
+    return await Tandem.Benchmarks.Reliability.ReliabilityBenchmark.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == TargetsBenchmark.Switch)

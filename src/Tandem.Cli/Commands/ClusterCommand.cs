@@ -12,6 +12,7 @@ internal static class ClusterCommand
     {
         var command = new Command("cluster", "Run the embedded Kubernetes API emulator (for the demo, tests and trying kubectl).");
         command.Subcommands.Add(CreateUp());
+        command.Subcommands.Add(ClusterFaultsCommand.Create());
         return command;
     }
 

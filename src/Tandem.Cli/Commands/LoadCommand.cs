@@ -69,6 +69,13 @@ internal static class LoadCommand
                 await error.WriteLineAsync("failed request: " + failure);
             }
 
+            // A stream cut short is a failed request, never a short success: say how many were.
+            var truncated = outcomes.Count(o => o.Error?.StartsWith(CompletionStreamJudge.TruncatedPrefix, StringComparison.Ordinal) == true);
+            if (truncated > 0)
+            {
+                await error.WriteLineAsync($"{truncated} of {outcomes.Count} request(s) were cut short (counted as failed).");
+            }
+
             if (jsonPath is not null)
             {
                 await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(stats, StatsTable.JsonOptions), cancel);

@@ -25,6 +25,9 @@ public sealed record EmbeddedStackOptions
 
     /// <summary>Where the kubeconfig for kubectl is written (a temporary file when null).</summary>
     public string? KubeconfigPath { get; init; }
+
+    /// <summary>False leaves the operator out, for runs that start it as separate processes (the reliability benchmark).</summary>
+    public bool StartOperator { get; init; } = true;
 }
 
 /// <summary>
@@ -65,7 +68,11 @@ public sealed class EmbeddedStack : IAsyncDisposable
         var kubeconfig = cluster.WriteKubeconfig(options.KubeconfigPath ?? Path.Combine(temporary!, "kubeconfig"));
         var stack = new EmbeddedStack(cluster, new Kubernetes(cluster.ClientConfiguration), kubeconfig, temporary);
         await stack.InstallCrdsAsync(cancel).ConfigureAwait(false);
-        await stack.StartOperatorAsync(options.OperatorLogLevel, cancel).ConfigureAwait(false);
+        if (options.StartOperator)
+        {
+            await stack.StartOperatorAsync(options.OperatorLogLevel, cancel).ConfigureAwait(false);
+        }
+
         return stack;
     }
 

@@ -11,23 +11,40 @@ namespace Tandem.Emulator.Http;
 public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endpoints, WatchEndpoint watch, DiscoveryDocuments discovery, OpenApiDocuments openApi,
     EmulatorFaults faults, TimeProvider time, Func<string> serverAddress, ILogger logger)
 {
+    private readonly FaultAdminEndpoint admin = new(faults);
+
     public async Task Handle(HttpContext ctx)
     {
         try
         {
-            if (faults.Latency > TimeSpan.Zero) await Task.Delay(faults.Latency, time, ctx.RequestAborted);
-            if (faults.TakeFailure(ctx.Request.Method, (ctx.Request.Path.Value ?? "") + ctx.Request.QueryString.Value) is { } injected) throw injected;
+            if (FaultAdminEndpoint.Serves(ctx.Request.Path))
+            {
+                await admin.Handle(ctx);
+                return;
+            }
+
+            var path = ApiPath.Parse(ctx.Request.Path.Value ?? "/");
+            if (faults.Take(Target(ctx, path)) is { } injected)
+            {
+                if (injected.Delay > TimeSpan.Zero) await Task.Delay(injected.Delay, time, ctx.RequestAborted);
+                if (injected.Status is { } status)
+                {
+                    if (injected.RetryAfterSeconds is { } after) ctx.Response.Headers.RetryAfter = after.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    throw EmulatorFaults.Error(status);
+                }
+            }
+
             var fieldValidation = QueryOptions.Str(ctx, "fieldValidation");
             if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
                 throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
             RequestContext.FieldValidation = fieldValidation;
-            await Dispatch(ctx, ApiPath.Parse(ctx.Request.Path.Value ?? "/"));
+            await Dispatch(ctx, path);
         }
         catch (ApiException e)
         {
             logger.LogDebug("{Method} {Path}: {Code} {Reason} {Message}", ctx.Request.Method, ctx.Request.Path, e.Code, e.Reason, e.Message);
             if (ctx.Response.HasStarted) return;
-            if (e.Code == 429) ctx.Response.Headers.RetryAfter = "1";
+            if (e.Code == 429 && ctx.Response.Headers.RetryAfter.Count == 0) ctx.Response.Headers.RetryAfter = "1";
             await Responses.WriteError(ctx, e);
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested) { }
@@ -87,6 +104,23 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
         if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
             return Responses.WriteJson(ctx, 200, openApi.GroupVersion(path["/openapi/v3/".Length..]) ?? throw NotFoundPath());
         throw NotFoundPath();
+    }
+
+    /// <summary>The request as fault rules see it: its Kubernetes verb and resource.</summary>
+    private static FaultTarget Target(HttpContext ctx, ApiPath p)
+    {
+        var method = ctx.Request.Method;
+        var collection = p.Name is null;
+        var verb = method switch
+        {
+            _ when HttpMethods.IsGet(method) => p.LegacyWatch || QueryOptions.Bool(ctx, "watch") ? "watch" : collection ? "list" : "get",
+            _ when HttpMethods.IsPost(method) => "create",
+            _ when HttpMethods.IsPut(method) => "update",
+            _ when HttpMethods.IsPatch(method) => "patch",
+            _ when HttpMethods.IsDelete(method) => collection ? "deletecollection" : "delete",
+            _ => method.ToLowerInvariant(),
+        };
+        return new FaultTarget(method, verb, p.Kind == ApiPathKind.Resource ? p.Resource : null, (ctx.Request.Path.Value ?? "") + ctx.Request.QueryString.Value);
     }
 
     private static ApiException NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource");

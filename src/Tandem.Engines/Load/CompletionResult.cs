@@ -7,4 +7,10 @@ namespace Tandem.Engines.Load;
 public sealed record CompletionResult(IReadOnlyList<double> TokenTimes, string Text, string? Error, int StatusCode)
 {
     public bool Ok => Error is null;
+
+    /// <summary>The answer began (HTTP 200) and was cut short: no <c>[DONE]</c>, no finish_reason, a bad chunk, or fewer tokens than its usage says.</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>The <c>finish_reason</c> the stream ended with, when it gave one.</summary>
+    public string? FinishReason { get; init; }
 }

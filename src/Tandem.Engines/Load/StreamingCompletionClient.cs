@@ -7,7 +7,8 @@ namespace Tandem.Engines.Load;
 
 /// <summary>
 /// Sends one streaming <c>/v1/completions</c> request and times every SSE chunk that carries text. Works against any
-/// OpenAI-compatible server; a server that packs several tokens in one chunk is counted per chunk.
+/// OpenAI-compatible server; a server that packs several tokens in one chunk is counted per chunk. The stream is judged
+/// by its events (<see cref="CompletionStreamJudge"/>): one cut short is a failure marked <see cref="CompletionResult.Truncated"/>.
 /// </summary>
 public sealed class StreamingCompletionClient(HttpClient http)
 {
@@ -21,6 +22,8 @@ public sealed class StreamingCompletionClient(HttpClient http)
             ["stream"] = true,
             // Run to max_tokens so output lengths match the trace.
             ["ignore_eos"] = true,
+            // The closing usage chunk lets the client check that no token went missing.
+            ["stream_options"] = new JsonObject { ["include_usage"] = true },
         };
         if (model is not null)
         {
@@ -34,6 +37,8 @@ public sealed class StreamingCompletionClient(HttpClient http)
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         var times = new List<double>();
         var text = new StringBuilder();
+        var judge = new CompletionStreamJudge();
+        var began = false;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
@@ -43,47 +48,41 @@ public sealed class StreamingCompletionClient(HttpClient http)
                 return new CompletionResult(times, "", $"HTTP {(int)response.StatusCode}: {ErrorMessage(errorBody)}", (int)response.StatusCode);
             }
 
+            began = true;
             using var stream = await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            while (await reader.ReadLineAsync(cancel).ConfigureAwait(false) is { } line)
+            while (!judge.Done && await reader.ReadLineAsync(cancel).ConfigureAwait(false) is { } line)
             {
                 if (!line.StartsWith("data:", StringComparison.Ordinal))
                 {
                     continue;
                 }
 
-                var data = line[5..].Trim();
-                if (data == "[DONE]")
-                {
-                    return new CompletionResult(times, text.ToString(), null, 200);
-                }
-
-                var chunk = JsonNode.Parse(data);
-                if (chunk?["error"] is { } error)
-                {
-                    return new CompletionResult(times, text.ToString(), "stream error: " + (error["message"]?.ToString() ?? error.ToJsonString()), 200);
-                }
-
-                if (chunk?["choices"] is JsonArray { Count: > 0 } choices && choices[0]?["text"]?.GetValue<string>() is { Length: > 0 } piece)
+                if (judge.Read(line[5..].Trim()) is { } piece)
                 {
                     times.Add(clock());
                     text.Append(piece);
                 }
             }
 
-            return new CompletionResult(times, text.ToString(), "the stream ended without [DONE]", 200);
+            var verdict = judge.Verdict();
+            return new CompletionResult(times, text.ToString(), verdict, 200) { Truncated = verdict is not null, FinishReason = judge.FinishReason };
+        }
+        catch (CompletionStreamException e)
+        {
+            return new CompletionResult(times, text.ToString(), e.Message, 200) { Truncated = e.Truncated, FinishReason = judge.FinishReason };
+        }
+        catch (HttpRequestException e) when (began)
+        {
+            return new CompletionResult(times, text.ToString(), CompletionStreamJudge.TruncatedPrefix + $"the connection broke after {judge.Tokens} token(s): {e.Message}", 200) { Truncated = true };
         }
         catch (HttpRequestException e)
         {
             return new CompletionResult(times, text.ToString(), "connection failed: " + e.Message, 0);
         }
-        catch (JsonException e)
-        {
-            return new CompletionResult(times, text.ToString(), "bad SSE chunk: " + e.Message, 200);
-        }
         catch (IOException e)
         {
-            return new CompletionResult(times, text.ToString(), "stream broke: " + e.Message, 200);
+            return new CompletionResult(times, text.ToString(), CompletionStreamJudge.TruncatedPrefix + $"the stream broke after {judge.Tokens} token(s): {e.Message}", 200) { Truncated = true };
         }
     }
 

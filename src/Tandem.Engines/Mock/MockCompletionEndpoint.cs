@@ -77,6 +77,7 @@ internal sealed class MockCompletionEndpoint(MockEngine engine, MockEngineMetric
                 var piece = " t" + tokens.Current;
                 produced++;
                 var finish = produced >= maxTokens ? "length" : null;
+                await engine.Hang.WhileHungAsync(cancel).ConfigureAwait(false);
                 if (sse is not null)
                 {
                     await sse.WriteAsync(CompletionBodies.Chunk(endpoint, id, created, model, piece, finish, first: produced == 1), cancel).ConfigureAwait(false);

@@ -54,6 +54,9 @@ public sealed class MockEngine : IAsyncDisposable
 
     public MockEngineProfile Profile { get; }
 
+    /// <summary>Hangs the engine (no answer, token or status) until resumed: a stopped process, for reliability tests.</summary>
+    public HangSwitch Hang { get; } = new();
+
     /// <summary>Requests (or request legs) this engine has accepted since it started.</summary>
     public long AdmittedRequests => Interlocked.Read(ref _admitted);
 

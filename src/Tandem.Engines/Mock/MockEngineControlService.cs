@@ -16,6 +16,7 @@ internal sealed class MockEngineControlService(MockEngine engine, MockEngineOpti
         {
             await foreach (var status in engine.WatchAsync(options.StatusHeartbeat, done.Token).ConfigureAwait(false))
             {
+                await engine.Hang.WhileHungAsync(done.Token).ConfigureAwait(false);
                 await responseStream.WriteAsync(status, done.Token).ConfigureAwait(false);
             }
         }

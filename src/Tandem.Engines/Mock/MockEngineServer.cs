@@ -36,6 +36,9 @@ public sealed class MockEngineServer : IAsyncDisposable
 
     public Uri ControlUri => new("http://" + ControlAddress);
 
+    /// <summary>Where the mock's test switches live (<c>POST /_mock/hang</c>, <c>POST /_mock/resume</c>).</summary>
+    public const string HangPath = "/_mock";
+
     public static async Task<MockEngineServer> StartAsync(MockEngineOptions options, CancellationToken cancel = default)
     {
         var engine = new MockEngine(options.Profile, options.Role, options.Standby, options.Time);
@@ -55,6 +58,18 @@ public sealed class MockEngineServer : IAsyncDisposable
         string? self = null;
         var metrics = new MockEngineMetrics(engine, model);
         var completions = new MockCompletionEndpoint(engine, metrics, model, () => self!, options.Time);
+        // A hung engine answers nothing (requests wait), except the switch that resumes it.
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments(HangPath, StringComparison.Ordinal))
+            {
+                await engine.Hang.WhileHungAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        app.MapPost(HangPath + "/hang", () => { engine.Hang.Hang(); return Results.Ok(); });
+        app.MapPost(HangPath + "/resume", () => { engine.Hang.Resume(); return Results.Ok(); });
         app.MapGrpcService<MockEngineControlService>();
         app.MapPost(OpenAiEndpoints.CompletionsPath, completions.HandleCompletionsAsync);
         app.MapPost(OpenAiEndpoints.ChatCompletionsPath, completions.HandleChatAsync);
