@@ -30,6 +30,9 @@ public sealed record ScalingReport
     /// <summary>Instances that did not answer an action at the last tick.</summary>
     public IReadOnlyList<string> UnresponsiveEngines { get; init; } = [];
 
+    /// <summary>The last router found ahead of the operator's membership (corrected), and when.</summary>
+    public (string Message, DateTimeOffset At)? RouterAhead { get; init; }
+
     /// <summary>Every instance that did not answer at the last tick (Unknown or unresponsive), once each, by name.</summary>
     public IReadOnlyList<string> NotResponding => UnknownEngines.Union(UnresponsiveEngines, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
@@ -44,5 +47,6 @@ public sealed record ScalingReport
         UnschedulablePods = state.UnschedulablePods,
         UnknownEngines = state.UnknownEngines.ToArray(),
         UnresponsiveEngines = state.UnresponsiveEngines.ToArray(),
+        RouterAhead = state.RouterAhead,
     };
 }

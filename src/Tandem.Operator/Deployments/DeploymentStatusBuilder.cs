@@ -72,6 +72,11 @@ public static class DeploymentStatusBuilder
         var silent = state?.NotResponding ?? [];
         var wasCapacity = c.FirstOrDefault(x => x.Type == ConditionTypes.Degraded) is { Status: "True", Reason: ConditionTypes.Reasons.InsufficientCapacity };
         var (degraded, degradedReason, degradedMessage) = Degraded(unschedulable, silent);
+        if (!degraded && state?.RouterAhead is { } ahead && now - ahead.At < ConditionTypes.RouterAheadShownFor)
+        {
+            (degraded, degradedReason, degradedMessage) = (true, ConditionTypes.Reasons.RouterMembershipAhead, ahead.Message);
+        }
+
         c = ConditionSet.Set(c, ConditionTypes.Degraded, degraded, degradedReason, degradedMessage, generation, now);
         if (unschedulable > 0 && !wasCapacity)
         {

@@ -29,6 +29,7 @@ public sealed class InferenceDeploymentReconciler(
     IResourceClient<V1Deployment> appsClient,
     IResourceClient<V1Service> serviceClient,
     ScalingStateStore store,
+    ControlTls.ControlTlsSecrets controlTls,
     IEventRecorder events,
     TimeProvider time,
     ILogger<InferenceDeploymentReconciler> logger) : IReconciler<InferenceDeployment>
@@ -60,6 +61,7 @@ public sealed class InferenceDeploymentReconciler(
         {
             // Children go with it through owner references.
             store.Remove(request.Namespace, request.Name);
+            controlTls.Forget(request.Namespace, request.Name);
             return ReconcileResult.Done;
         }
 
@@ -86,6 +88,9 @@ public sealed class InferenceDeploymentReconciler(
             await poolClient.CreateOrUpdateAsync(deployment, ChildResources.Pool(deployment, role), (existing, desired) => existing.Spec.Role = desired.Spec.Role, cancel, pools).ConfigureAwait(false);
             await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RoleService(deployment, role), cancellationToken: cancel, cache: services).ConfigureAwait(false);
         }
+
+        // The control ports' certificate Secret comes before the pods that mount it.
+        await controlTls.EnsureAsync(deployment, cancel).ConfigureAwait(false);
 
         // Children are read from the informer caches and written only when a field the operator sets differs, so a
         // steady deployment costs no API request per reconcile (a stale cache answers 409 and the reconcile retries).

@@ -24,4 +24,10 @@ public sealed class OperatorOptions
     public TimeSpan AutoscalerBaseBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan AutoscalerMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The operator's namespace (its control-plane CA Secret lives there); default $POD_NAMESPACE, else "default".</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>How often the control-plane CA Secret is read again (a deleted CA is recreated, a CA near its end rotated).</summary>
+    public TimeSpan ControlCaRecheck { get; set; } = TimeSpan.FromMinutes(5);
 }
