@@ -32,8 +32,7 @@ public sealed class ControlAuthority(IKubernetes kubernetes, IOptions<OperatorOp
     private volatile State? _state;
 
     /// <summary>The namespace holding the CA Secret.</summary>
-    public string Namespace => options.Value.Namespace is { Length: > 0 } ns ? ns
-        : Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } pod ? pod : "default";
+    public string Namespace => options.Value.OperatorNamespace();
 
     /// <inheritdoc />
     public X509Certificate2? ClientCertificate => _state?.Client;

@@ -24,10 +24,13 @@ public sealed class InferenceDeploymentReconciler(
     ICache<EnginePool> pools,
     ICache<V1Service> services,
     ICache<V1Deployment> routerDeployments,
+    ICache<V1NetworkPolicy> networkPolicies,
     IResourceClient<InferenceDeployment> deploymentClient,
     IResourceClient<EnginePool> poolClient,
     IResourceClient<V1Deployment> appsClient,
     IResourceClient<V1Service> serviceClient,
+    IResourceClient<V1NetworkPolicy> networkPolicyClient,
+    Microsoft.Extensions.Options.IOptions<Hosting.OperatorOptions> options,
     ScalingStateStore store,
     ControlTls.ControlTlsSecrets controlTls,
     IEventRecorder events,
@@ -96,6 +99,12 @@ public sealed class InferenceDeploymentReconciler(
         // steady deployment costs no API request per reconcile (a stale cache answers 409 and the reconcile retries).
         await appsClient.CreateOrUpdateAsync(deployment, ChildResources.RouterDeployment(deployment), cancellationToken: cancel, cache: routerDeployments).ConfigureAwait(false);
         await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RouterService(deployment), cancellationToken: cancel, cache: services).ConfigureAwait(false);
+        if (options.Value.NetworkPolicies)
+        {
+            var operatorNamespace = options.Value.OperatorNamespace();
+            await networkPolicyClient.CreateOrUpdateAsync(deployment, ControlNetworkPolicies.Router(deployment, operatorNamespace), cancellationToken: cancel, cache: networkPolicies).ConfigureAwait(false);
+            await networkPolicyClient.CreateOrUpdateAsync(deployment, ControlNetworkPolicies.Engines(deployment, operatorNamespace), cancellationToken: cancel, cache: networkPolicies).ConfigureAwait(false);
+        }
 
         var state = store.Report(request.Namespace, request.Name);
         await deploymentClient.UpdateStatusAsync(deployment, d => d.Status = DeploymentStatusBuilder.Build(d, pods, pools, state, now), cancel).ConfigureAwait(false);

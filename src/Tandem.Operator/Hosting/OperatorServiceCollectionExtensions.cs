@@ -28,6 +28,7 @@ public static class OperatorServiceCollectionExtensions
             .Owns<EnginePool>()
             .Owns<V1Service>()
             .Owns<V1Deployment>()
+            .Owns<V1NetworkPolicy>()
             .Owns<V1Pod>();
         services.AddInformer<ModelProfile>();
         services.AddController<EnginePool, EnginePoolReconciler>()

@@ -58,6 +58,14 @@ public class ControlPlaneSecurityEndToEndTests
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
 
+        // Where the CNI enforces NetworkPolicies, the router's control port and the engines admit only the operator's
+        // namespace (and the deployment's own pods); the OpenAI port stays open.
+        var routerPolicy = await fixture.Client.NetworkingV1.ReadNamespacedNetworkPolicyAsync("chat-router", "default");
+        Assert.Contains(routerPolicy.Spec.Ingress, r => r.FromProperty is null && r.Ports.Single().Port.Value == "11236");
+        Assert.Contains(routerPolicy.Spec.Ingress, r => r.Ports is null && r.FromProperty.Single().NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == "default");
+        var enginePolicy = await fixture.Client.NetworkingV1.ReadNamespacedNetworkPolicyAsync("chat-engine", "default");
+        Assert.All(enginePolicy.Spec.Ingress, r => Assert.NotNull(r.FromProperty));
+
         // The same port answers a client holding an operator certificate of this installation's CA: the refusals
         // above are about who calls, not a closed port.
         var ca = await fixture.Client.CoreV1.ReadNamespacedSecretAsync("tandem-control-ca", "default");
