@@ -16,7 +16,7 @@ public class ChartNetworkPolicyTests
         Assert.Equal(["Ingress"], policy["spec"]!["policyTypes"]!.AsArray().Select(t => (string)t!));
         var rule = Assert.Single(policy["spec"]!["ingress"]!.AsArray());
         Assert.Null(rule!["from"]);
-        Assert.Equal(8080, (int)Assert.Single(rule["ports"]!.AsArray())!["port"]!);
+        Assert.Equal(8080, (long)Assert.Single(rule["ports"]!.AsArray())!["port"]!);
         Assert.DoesNotContain("--no-network-policies", chart.OperatorArgs());
     }
 

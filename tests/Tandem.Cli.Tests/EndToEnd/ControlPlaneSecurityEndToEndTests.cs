@@ -45,7 +45,9 @@ public class ControlPlaneSecurityEndToEndTests
         var sibling = await Assert.ThrowsAsync<RpcException>(() => StealAsync(Channel(control, routerOwn)));
         foreach (var refused in new[] { plaintext, anonymous, forged, sibling })
         {
-            Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+            // Refused at the connection (TLS 1.3 may report the server's alert after the client's side of the
+            // handshake finished, as a failed stream): never an answer from RouterControl.
+            Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         }
 
         // Membership unchanged: the version is the operator's, and prompts still reach the real engines.
