@@ -24,7 +24,7 @@ public sealed class ControlCertificatesOnClusterTests
         var options = Options.Create(new OperatorOptions { Namespace = "default", ControlCaRecheck = TimeSpan.Zero });
         var authority = new ControlAuthority(client, options, NullLogger<ControlAuthority>.Instance);
         var secrets = new ControlTlsSecrets(client, authority, NullLogger<ControlTlsSecrets>.Instance);
-        var deployment = new InferenceDeployment { Metadata = new V1ObjectMeta { Name = "chat", NamespaceProperty = "default", Uid = "infd-uid" } };
+        var deployment = await CreateDeploymentAsync(client);
 
         await secrets.EnsureAsync(deployment, CancellationToken.None);
         var ca = await client.CoreV1.ReadNamespacedSecretAsync(ControlAuthority.SecretName, "default");
@@ -48,6 +48,19 @@ public sealed class ControlCertificatesOnClusterTests
         Assert.True(ControlTrust.IsControlServer(Certificate(reissued, ControlTlsFiles.CertificateFile), [newAuthority], DateTimeOffset.UtcNow));
         Assert.Equal(ControlPki.CertificatePem(newAuthority), Encoding.ASCII.GetString(reissued.Data[ControlTlsFiles.CaFile]));
         Assert.True(ControlTrust.IsOperator(authority.ClientCertificate, [newAuthority], DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>A real InferenceDeployment to own the Secret (the emulator's garbage collector removes orphans).</summary>
+    private static async Task<InferenceDeployment> CreateDeploymentAsync(Kubernetes client)
+    {
+        foreach (var (_, yaml) in Tandem.Api.Schema.CrdFiles.Render())
+        {
+            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesJson.Deserialize<V1CustomResourceDefinition>(Tandem.Api.Serialization.YamlJson.ParseAll(yaml).Single().ToJsonString()));
+        }
+
+        var body = Tandem.Api.Serialization.YamlJson.ParseAll(EndToEnd.TestDeployments.Deployment()).Single();
+        var created = await client.CustomObjects.CreateNamespacedCustomObjectAsync(body, ApiGroup.Group, ApiGroup.Version, "default", "inferencedeployments");
+        return KubernetesJson.Deserialize<InferenceDeployment>(((System.Text.Json.JsonElement)created).GetRawText());
     }
 
     private static X509Certificate2 Certificate(V1Secret secret, string key) => X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(secret.Data[key]));
