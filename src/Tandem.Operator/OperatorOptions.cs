@@ -28,4 +28,20 @@ public sealed class OperatorOptions
     public TimeSpan AutoscalerBaseBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan AutoscalerMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The operator's namespace (its control-plane CA Secret lives there); default $POD_NAMESPACE, else "default".</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>
+    /// Create NetworkPolicies per deployment that admit control traffic only from the operator's namespace (and engine
+    /// traffic only from the deployment's own pods); off where the operator runs outside the cluster.
+    /// </summary>
+    public bool NetworkPolicies { get; set; } = true;
+
+    /// <summary><see cref="Namespace"/>, else $POD_NAMESPACE, else "default".</summary>
+    public string OperatorNamespace() => Namespace is { Length: > 0 } ns ? ns
+        : System.Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } pod ? pod : "default";
+
+    /// <summary>How often the control-plane CA Secret is read again (a deleted CA is recreated, a CA near its end rotated).</summary>
+    public TimeSpan ControlCaRecheck { get; set; } = TimeSpan.FromMinutes(5);
 }

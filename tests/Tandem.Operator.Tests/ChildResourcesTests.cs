@@ -70,4 +70,18 @@ public class ChildResourcesTests
             "serving.tandem.dev/deployment=chat,app.kubernetes.io/component=engine,serving.tandem.dev/role=decode,serving.tandem.dev/state=active",
             InstanceLabels.RoleSelector("chat", InstanceRole.Decode));
     }
+
+    [Fact]
+    public void No_service_of_the_data_path_publishes_a_control_port()
+    {
+        var deployment = TestObjects.Deployment();
+        var control = new[] { deployment.Spec.Router.ControlPort, deployment.Spec.Engine.Ports.Control };
+
+        var services = new[] { ChildResources.RouterService(deployment), ChildResources.RoleService(deployment, InstanceRole.Prefill), ChildResources.RoleService(deployment, InstanceRole.Decode) };
+
+        foreach (var service in services)
+        {
+            Assert.DoesNotContain(service.Spec.Ports, p => control.Contains(p.Port) || control.Contains(int.Parse(p.TargetPort.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
 }

@@ -42,6 +42,20 @@ public sealed class DeploymentStatusBuilderTests
     }
 
     [Fact]
+    public void A_router_found_ahead_of_the_operators_membership_makes_the_deployment_Degraded_for_a_while_after_the_correction()
+    {
+        var report = new ScalingReport { RouterAhead = ("router pod chat-router-x held membership version 9223372036854775807 ... which the operator never published; the operator replaced it", Start) };
+
+        Build(report, Start);
+        var degraded = Condition(ConditionTypes.Degraded);
+        Assert.Equal(("True", ConditionTypes.Reasons.RouterMembershipAhead), (degraded.Status, degraded.Reason));
+        Assert.Contains("chat-router-x", degraded.Message);
+
+        Build(report, Start + ConditionTypes.RouterAheadShownFor);
+        Assert.Equal("False", Condition(ConditionTypes.Degraded).Status);
+    }
+
+    [Fact]
     public void Capacity_outranks_silent_engines_and_stalls_only_StallAfter_past_when_capacity_became_the_problem()
     {
         Build(new ScalingReport { UnknownEngines = ["chat-engine-1"] }, Start);

@@ -99,6 +99,14 @@ election happens in the release namespace only).
 - apiGroups: ["discovery.k8s.io"]
   resources: ["endpointslices"]
   verbs: ["get", "list", "watch"]
+# Each deployment's control TLS Secret (read by name, never listed or watched).
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "create", "update"]
+# Per-deployment NetworkPolicies: control traffic only from the operator's namespace.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 {{- end }}
 
 {{/* Cross-field rules the schema cannot say; each failure names the values involved. */}}

@@ -18,6 +18,7 @@ internal sealed class EngineCommandLine
     private readonly Option<string> _role = new("--role") { Description = "prefill, decode or both (a plain engine).", DefaultValueFactory = _ => "both" };
     private readonly Option<bool> _standby = new("--standby") { Description = "Start without weights and wait for EngineControl Activate (as under the operator)." };
     private readonly Option<int> _controlPort = new("--control-port") { Description = "EngineControl gRPC port on the same IP (0 picks a free one).", DefaultValueFactory = _ => DefaultPorts.EngineControl };
+    private readonly Option<string?> _controlTls = new("--control-tls") { Description = "Directory of the control port's TLS Secret (ca.crt, tls.crt, tls.key): the control port then takes only the operator's client certificate (mutual TLS)." };
     private readonly Option<double> _speed = new("--speed") { Description = "Run the model this many times faster (rates x, times /); for demos.", DefaultValueFactory = _ => 1.0 };
     private readonly Option<string?> _model = new("--model") { Description = $"Model name reported in responses (default: ${PodEnvironment.Model}, else the profile name)." };
 
@@ -26,7 +27,7 @@ internal sealed class EngineCommandLine
         _role.AcceptOnlyFromAmong("prefill", "decode", "both");
         _speed.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--speed must be a positive number."); });
         Command = new Command("engine", "Run a mock engine: emulated prefill/decode timing, OpenAI /v1/completions, vLLM /metrics and EngineControl.");
-        foreach (var option in new Option[] { _listen, _port, _profile, _role, _standby, _controlPort, _speed, _model })
+        foreach (var option in new Option[] { _listen, _port, _profile, _role, _standby, _controlPort, _speed, _model, _controlTls })
         {
             Command.Options.Add(option);
         }
@@ -48,6 +49,7 @@ internal sealed class EngineCommandLine
             Address = address,
             HttpPort = parse.GetValue(_port) ?? listenPort,
             ControlPort = parse.GetValue(_controlPort),
+            ControlTlsDirectory = parse.GetValue(_controlTls),
             Profile = factor == 1.0 ? loaded : loaded.Accelerated(factor),
             Role = parse.GetValue(_role) switch { "prefill" => InstanceRole.Prefill, "decode" => InstanceRole.Decode, _ => null },
             Standby = parse.GetValue(_standby),

@@ -15,15 +15,17 @@ internal static class OperatorCommand
         var leaderElect = new Option<bool>("--leader-elect") { Description = "Elect a leader on a coordination.k8s.io Lease so replicas can run side by side." };
         var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the Lease (default: $POD_NAMESPACE, else default)." };
         var workers = new Option<int?>("--workers") { Description = "Concurrent reconciles per controller (default 2)." };
+        var noNetworkPolicies = new Option<bool>("--no-network-policies") { Description = "Do not create per-deployment NetworkPolicies (admitting control traffic only from the operator's namespace)." };
         var command = new Command("operator", "Run the Tandem operator: controllers for InferenceDeployment and EnginePool, and the autoscaler.")
         {
-            kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers,
+            kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers, noNetworkPolicies,
         };
         command.SetGuardedAction(async (parse, cancel) =>
         {
             var config = new Dictionary<string, string?>
             {
                 ["Runtime:LeaderElection:Enabled"] = parse.GetValue(leaderElect).ToString(),
+                ["Operator:NetworkPolicies"] = (!parse.GetValue(noNetworkPolicies)).ToString(),
             };
             if (parse.GetValue(kubeconfig) is { } file)
             {

@@ -31,7 +31,8 @@ public sealed partial class TandemPodRuntime(double engineSpeed = 1.0) : IPodRun
         }
 
         var env = Environment(container, context);
-        var args = rawArgs.Select(a => Expand(a, env)).ToArray();
+        // The container sees its volumes at their mountPaths; in-process, those are the kubelet's host directories.
+        var args = rawArgs.Select(a => context.HostPath(container.Name, Expand(a, env))).ToArray();
         return args[0] switch
         {
             "engine" => await StartEngineAsync(args, env, context, ct).ConfigureAwait(false),

@@ -13,7 +13,7 @@ namespace Tandem.Emulator.Kubelet;
 /// <summary>
 /// Scheduler and kubelet of the emulated nodes: binds pods to nodes with free GPUs (or leaves them Pending with
 /// PodScheduled=False/Unschedulable), gives each a 127.x.y.z IP, starts the <see cref="IPodRuntime"/>, moves the pod
-/// to Running and Ready, and on deletion stops the runtime within terminationGracePeriodSeconds before removing it.
+/// to Running and Ready (after writing its Secret volumes), and on deletion stops the runtime within terminationGracePeriodSeconds before removing it.
 /// </summary>
 public sealed class KubeletStandIn : StoreController
 {
@@ -26,6 +26,7 @@ public sealed class KubeletStandIn : StoreController
     private readonly IPodRuntime? _runtime;
     private readonly TimeProvider _time;
     private readonly EventRecorder _events;
+    private readonly SecretVolumes _secrets;
 
     public KubeletStandIn(ObjectStore store, ResourceRegistry registry, EmulatedClusterOptions options, ILogger<KubeletStandIn> logger)
         : base(store, registry, logger)
@@ -34,11 +35,17 @@ public sealed class KubeletStandIn : StoreController
         _runtime = options.PodRuntime;
         _time = options.TimeProvider;
         _events = new EventRecorder(store, "tandem-emulator");
+        _secrets = new SecretVolumes(store);
     }
 
     protected override Task HandleAsync(WatchEvent e, JsonObject obj)
     {
         var kind = JsonPaths.Str(obj, "kind");
+        if (kind == "Secret" && e.Type != StoredEvent.Deleted)
+        {
+            RefreshSecret(obj);
+            return Task.CompletedTask;
+        }
         if (kind == "Node" || (kind == "Pod" && e.Type == StoredEvent.Deleted))
         {
             if (kind == "Pod") Forget(Uid(obj));
@@ -119,12 +126,13 @@ public sealed class KubeletStandIn : StoreController
         var ct = record.Stop.Token;
         try
         {
+            await MountAsync(pod, record, ct);
             if (_runtime is not null)
             {
                 var typed = KubernetesJson.Deserialize<V1Pod>(pod.ToJsonString());
                 var ports = (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
                     .SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>()).Select(p => (int)JsonPaths.Long(p["containerPort"])).ToList();
-                var context = new PodStartContext(pod.DeepClone().AsObject(), typed, record.IP, JsonPaths.GetString(pod, ".spec.nodeName") ?? "", ports);
+                var context = new PodStartContext(pod.DeepClone().AsObject(), typed, record.IP, JsonPaths.GetString(pod, ".spec.nodeName") ?? "", ports) { Mounts = Mounts(pod, record) };
                 record.Handle = await _runtime.StartAsync(context, ct);
             }
             var now = Store.Now();
@@ -147,6 +155,40 @@ public sealed class KubeletStandIn : StoreController
             UpdateStatus(pod, s => { s["phase"] = "Failed"; s["reason"] = "StartError"; s["message"] = e.Message; });
             _events.Record(pod, "Warning", "Failed", $"Error: {e.Message}");
         }
+    }
+
+    /// <summary>Writes the pod's Secret volumes; a missing Secret holds the pod (FailedMount, once) until it exists.</summary>
+    private async Task MountAsync(JsonObject pod, RunningPod record, CancellationToken ct)
+    {
+        record.Secrets = SecretVolumes.Of(pod);
+        string? reported = null;
+        while (_secrets.Write(record.Namespace, record.Uid, record.Secrets) is { } problem)
+        {
+            if (problem != reported)
+            {
+                reported = problem;
+                _events.Record(pod, "Warning", "FailedMount", problem);
+            }
+            // The real kubelet retries a failed mount with backoff; the Secret's arrival is also noticed sooner.
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct);
+        }
+    }
+
+    private IReadOnlyList<MountedVolume> Mounts(JsonObject pod, RunningPod record) =>
+        (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
+            .SelectMany(c => (c["volumeMounts"] as JsonArray ?? []).OfType<JsonObject>().Select(m => (Container: JsonPaths.Str(c, "name") ?? "", Mount: m)))
+            .Select(x => (x.Container, Volume: record.Secrets.FirstOrDefault(v => v.Name == JsonPaths.Str(x.Mount, "name")), Path: JsonPaths.Str(x.Mount, "mountPath") ?? ""))
+            .Where(x => x.Volume is not null && x.Path.Length > 0)
+            .Select(x => new MountedVolume(x.Container, x.Path, _secrets.Directory(record.Uid, x.Volume!.Name)))
+            .ToArray();
+
+    private void RefreshSecret(JsonObject secret)
+    {
+        var ns = Namespace(secret);
+        var name = Name(secret);
+        foreach (var record in _pods.Values.Where(r => r.Namespace == ns && !r.Terminating))
+            foreach (var volume in record.Secrets.Where(v => v.SecretName == name))
+                _secrets.Refresh(record.Uid, volume, secret);
     }
 
     private void BeginTermination(JsonObject pod)
@@ -183,6 +225,7 @@ public sealed class KubeletStandIn : StoreController
         _lastUnschedulable.TryRemove(uid, out _);
         if (!_pods.TryRemove(uid, out var record)) return;
         _ips.Release(record.IP);
+        _secrets.Remove(uid);
         // A pod removed with grace 0 (or by force) still has its runtime stopped.
         if (!record.Terminating) _ = Task.Run(() => StopAsync(record));
     }
@@ -238,6 +281,7 @@ public sealed class KubeletStandIn : StoreController
         await base.DisposeAsync();
         foreach (var record in _pods.Values) await StopAsync(record);
         _pods.Clear();
+        _secrets.Dispose();
     }
 
     private sealed class RunningPod(string ns, string name, string uid, IPAddress ip)
@@ -250,5 +294,6 @@ public sealed class KubeletStandIn : StoreController
         public Task? Lifecycle { get; set; }
         public IAsyncDisposable? Handle { get; set; }
         public bool Terminating { get; set; }
+        public IReadOnlyList<SecretVolume> Secrets { get; set; } = [];
     }
 }

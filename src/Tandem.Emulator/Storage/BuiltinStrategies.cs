@@ -77,12 +77,26 @@ public sealed class BuiltinStrategies : IStoreHook
                 if (obj["spec"] is JsonObject ws) ws["replicas"] ??= 1;
                 break;
             case "ServiceAccount" or "ConfigMap" or "Secret" when c.Operation == WriteOperation.Create:
-                if (c.Type.Kind == "Secret") obj["type"] ??= "Opaque";
+                if (c.Type.Kind == "Secret") { obj["type"] ??= "Opaque"; MergeStringData(obj); }
+                break;
+            case "Secret":
+                MergeStringData(obj);
                 break;
         }
     }
 
     public void AfterCommit(ResourceType type, JsonObject? old, JsonObject? current) { }
+
+    // The apiserver stores a Secret's stringData as data (base64) and never returns stringData.
+    private static void MergeStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is not JsonObject text) return;
+        var data = secret["data"] as JsonObject ?? new JsonObject();
+        foreach (var (key, value) in text)
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.GetValue<string>() ?? ""));
+        secret["data"] = data;
+        secret.Remove("stringData");
+    }
 
     private static string Name(JsonObject obj) => JsonPaths.Str(obj["metadata"] as JsonObject, "name") ?? "";
 }

@@ -16,6 +16,12 @@ public sealed record ControlClientOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Mutual TLS to control ports (the operator always sets it); null dials plaintext h2c (tests against standalone
+    /// engines and routers started without control TLS).
+    /// </summary>
+    public Security.IControlCredentials? Credentials { get; init; }
+
     /// <summary>How often a vLLM engine's /metrics and /is_sleeping are read (vLLM has no status stream).</summary>
     public TimeSpan VllmPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Polly;
 
 namespace Tandem.Engines.Clients;
 
 /// <summary>
-/// One gRPC channel (HTTP/2 cleartext) per pod address, shared by every call to that pod; <see cref="Remove"/>
+/// One gRPC channel (mutual TLS with <see cref="ControlClientOptions.Credentials"/>, else HTTP/2 cleartext) per pod address, shared by every call to that pod; <see cref="Remove"/>
 /// disposes a pod's channel when the pod goes, so a long-running operator does not leak connections.
 /// </summary>
 public sealed class EngineConnectionPool(ControlClientOptions? options = null) : IDisposable
@@ -54,7 +56,8 @@ public sealed class EngineConnectionPool(ControlClientOptions? options = null) :
             throw new ArgumentException($"address: '{address}' must be host:port (no scheme).", nameof(address));
         }
 
-        return _channels.GetOrAdd(address, a => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress("http://" + a, new GrpcChannelOptions
+        var credentials = _options.Credentials;
+        return _channels.GetOrAdd(address, a => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress((credentials is null ? "http://" : "https://") + a, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
             {
@@ -63,7 +66,20 @@ public sealed class EngineConnectionPool(ControlClientOptions? options = null) :
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 ConnectTimeout = TimeSpan.FromSeconds(5),
+                SslOptions = credentials is null ? new SslClientAuthenticationOptions() : MutualTls(credentials),
             },
         }))).Value;
     }
+
+    /// <summary>
+    /// The operator's side of control mTLS: it presents its client certificate and trusts a server only when the
+    /// certificate chains to the installation's CA. Pods are dialled by IP, which no certificate names: the CA is private
+    /// to the installation and issues server certificates only to its control ports, so the chain is the identity.
+    /// </summary>
+    private static SslClientAuthenticationOptions MutualTls(Security.IControlCredentials credentials) => new()
+    {
+        LocalCertificateSelectionCallback = (_, _, _, _, _) => credentials.ClientCertificate!,
+        RemoteCertificateValidationCallback = Security.ControlTrust.ServerValidator(() => credentials.Authorities, TimeProvider.System),
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+    };
 }

@@ -23,9 +23,21 @@ public sealed class RouterControlClient
     public string Address { get; }
 
     /// <summary>Sends the whole membership at <paramref name="version"/>; safe to retry (the router ignores a version it already holds).</summary>
-    public async Task<SetMembershipResponse> SetMembershipAsync(long version, IEnumerable<Member> members, CancellationToken cancel = default)
+    public Task<SetMembershipResponse> SetMembershipAsync(long version, IEnumerable<Member> members, CancellationToken cancel = default) =>
+        SetMembershipAsync(version, members, replaces: null, cancel);
+
+    /// <summary>
+    /// Sends the whole membership at <paramref name="version"/>, replacing the router's <paramref name="replaces"/> even
+    /// when that is higher (a correction of a version the operator never published); safe to retry.
+    /// </summary>
+    public async Task<SetMembershipResponse> SetMembershipAsync(long version, IEnumerable<Member> members, long? replaces, CancellationToken cancel = default)
     {
         var request = new SetMembershipRequest { Version = version };
+        if (replaces is { } held)
+        {
+            request.ReplacesVersion = held;
+        }
+
         request.Instances.AddRange(members);
         return await _retry.ExecuteAsync(
             async token => await _client.SetMembershipAsync(request, new CallOptions(deadline: _options.Time.GetUtcNow().UtcDateTime + _options.CallDeadline, cancellationToken: token)).ConfigureAwait(false),

@@ -16,6 +16,12 @@ public sealed record MockEngineOptions
     /// <summary>EngineControl gRPC port (h2c); 0 picks a free one.</summary>
     public int ControlPort { get; init; } = DefaultPorts.EngineControl;
 
+    /// <summary>
+    /// Directory of the control port's TLS Secret (ca.crt, tls.crt, tls.key): the control port then takes only the
+    /// operator's client certificate. Null serves plaintext h2c (standalone use on a trusted host).
+    /// </summary>
+    public string? ControlTlsDirectory { get; init; }
+
     public MockEngineProfile Profile { get; init; } = MockEngineProfile.Seeds["llama3-8b"];
 
     /// <summary>Initial role; null serves both phases like a plain engine.</summary>

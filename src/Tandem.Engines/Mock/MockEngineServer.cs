@@ -9,7 +9,7 @@ using Tandem.Engines.OpenAi;
 namespace Tandem.Engines.Mock;
 
 /// <summary>
-/// A running mock engine: OpenAI HTTP/1.1 on one port and EngineControl gRPC (h2c) on another, both bound to
+/// A running mock engine: OpenAI HTTP/1.1 on one port and EngineControl gRPC on another (mutual TLS when <see cref="MockEngineOptions.ControlTlsDirectory"/> is set, else h2c), both bound to
 /// <see cref="MockEngineOptions.Address"/>. Used by <c>tandem engine</c> and, in-process, by the API emulator's pods.
 /// </summary>
 public sealed class MockEngineServer : IAsyncDisposable
@@ -34,8 +34,6 @@ public sealed class MockEngineServer : IAsyncDisposable
 
     public Uri HttpUri => new("http://" + HttpAddress);
 
-    public Uri ControlUri => new("http://" + ControlAddress);
-
     /// <summary>Where the mock's test switches live (<c>POST /_mock/hang</c>, <c>POST /_mock/resume</c>).</summary>
     public const string HangPath = "/_mock";
 
@@ -50,7 +48,8 @@ public sealed class MockEngineServer : IAsyncDisposable
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         }
 
-        var listener = TwoPortListener.Configure(builder, options.Address, options.HttpPort, options.ControlPort);
+        var listener = TwoPortListener.Configure(builder, options.Address, options.HttpPort, options.ControlPort,
+            options.ControlTlsDirectory is { } tls ? Security.ControlTlsFiles.Open(tls) : null);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(options);

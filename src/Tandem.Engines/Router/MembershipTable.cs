@@ -28,8 +28,12 @@ public sealed class MembershipTable
         get { lock (_gate) { return _changed.Task; } }
     }
 
-    /// <summary>Applies <paramref name="members"/> at <paramref name="version"/>; false (and no change) when <paramref name="version"/> is not newer.</summary>
-    public bool TryApply(long version, IReadOnlyList<RouterMember> members)
+    /// <summary>
+    /// Applies <paramref name="members"/> at <paramref name="version"/>; false (and no change) when <paramref name="version"/>
+    /// is not newer, unless <paramref name="replaces"/> is exactly the version held (the operator's correction of a
+    /// version it never published).
+    /// </summary>
+    public bool TryApply(long version, IReadOnlyList<RouterMember> members, long? replaces = null)
     {
         var duplicate = members.GroupBy(m => m.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -47,7 +51,7 @@ public sealed class MembershipTable
         TaskCompletionSource changed;
         lock (_gate)
         {
-            if (version <= Version)
+            if (version <= Version && replaces != Version)
             {
                 return false;
             }

@@ -26,7 +26,7 @@ internal sealed class RouterControlService(MembershipTable members, RouterLoadTr
 
         try
         {
-            var applied = members.TryApply(request.Version, converted);
+            var applied = members.TryApply(request.Version, converted, request.HasReplacesVersion ? request.ReplacesVersion : null);
             if (applied)
             {
                 load.Update(_ => { });

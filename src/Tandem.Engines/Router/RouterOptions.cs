@@ -14,6 +14,12 @@ public sealed record RouterOptions
     /// <summary>RouterControl gRPC port (h2c); 0 picks a free one.</summary>
     public int ControlPort { get; init; } = DefaultPorts.RouterControl;
 
+    /// <summary>
+    /// Directory of the control port's TLS Secret (ca.crt, tls.crt, tls.key): the control port then takes only the
+    /// operator's client certificate. Null serves plaintext h2c (standalone use on a trusted host).
+    /// </summary>
+    public string? ControlTlsDirectory { get; init; }
+
     public SelectionPolicy Policy { get; init; } = SelectionPolicy.RoundRobin;
 
     /// <summary>Seed of the random policy (tests pin it).</summary>

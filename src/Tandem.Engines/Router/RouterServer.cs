@@ -11,7 +11,7 @@ namespace Tandem.Engines.Router;
 /// <summary>
 /// A running P/D router: OpenAI HTTP/1.1 (<c>/v1/completions</c>, <c>/v1/chat/completions</c>, <c>/v1/models</c>,
 /// <c>/health</c>, <c>/metrics</c>) on one port and RouterControl gRPC
-/// (h2c) on another. Used by <c>tandem router</c>, the demo and tests.
+/// on another (mutual TLS with the operator when <see cref="RouterOptions.ControlTlsDirectory"/> is set, else h2c). Used by <c>tandem router</c>, the demo and tests.
 /// </summary>
 public sealed class RouterServer : IAsyncDisposable
 {
@@ -55,7 +55,7 @@ public sealed class RouterServer : IAsyncDisposable
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         }
 
-        var listener = TwoPortListener.Configure(builder, options.Address, options.HttpPort, options.ControlPort);
+        var listener = TwoPortListener.Configure(builder, options.Address, options.HttpPort, options.ControlPort, ControlTls(options.ControlTlsDirectory));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(members);
         builder.Services.AddSingleton(load);
@@ -108,6 +108,8 @@ public sealed class RouterServer : IAsyncDisposable
 
         return new RouterServer(app, engines, members, load, listener.HttpAddress, listener.ControlAddress);
     }
+
+    private static Security.ControlTlsFiles? ControlTls(string? directory) => directory is null ? null : Security.ControlTlsFiles.Open(directory);
 
     public async ValueTask DisposeAsync()
     {

@@ -59,6 +59,9 @@ public sealed class DeploymentScalingState(string policyName)
 
     /// <summary>Instances that did not answer an action at the last tick.</summary>
     public IReadOnlyList<string> UnresponsiveEngines { get; set; } = [];
+
+    /// <summary>The last router found holding a membership version the operator never published, and when.</summary>
+    public (string Message, DateTimeOffset At)? RouterAhead { get; set; }
 }
 
 /// <summary>

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Tandem.Api.V1Alpha1;
+using Tandem.Engines.Clients;
+using Tandem.Operator.Conditions;
+using Tandem.Runtime;
 using Tandem.Engines.Contract;
 using Tandem.Engines.Contract.V1;
 using InstanceState = Tandem.Scaling.Lifecycle.InstanceState;
@@ -10,10 +13,15 @@ namespace Tandem.Operator.Autoscaling;
 /// Tells every router pod which instances serve which role (active ones take new work; draining ones finish theirs).
 /// Sends only when membership changed or a router has not applied it, to all routers at once. Versions are fenced by
 /// the lease epoch (<see cref="MembershipVersions"/>): a stale leader's update can never win over a newer leader's.
-/// Instances whose engine is Unknown are left out until they answer again.
+/// Instances whose engine is Unknown are left out until they answer again. The operator owns the versions: a router
+/// holding one above the operator's (which the operator never published: only it can call RouterControl) is a fault,
+/// reported (Warning event, Degraded) and corrected with a compare-and-replace of the version the router holds.
 /// </summary>
-public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPublisher> logger, LeaderFence? fence = null)
+public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPublisher> logger, LeaderFence? fence = null, IEventRecorder? events = null)
 {
+    /// <summary>Event and condition reason of a router found ahead of the operator's membership.</summary>
+    public const string RouterMembershipAhead = ConditionTypes.Reasons.RouterMembershipAhead;
+
     /// <summary>
     /// Publishes the observed membership; instances in <paramref name="drainingNext"/> are already shown as draining, so
     /// routers stop sending them new work before the Drain call reaches them (stop routing, then drain). Returns false
@@ -34,7 +42,8 @@ public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPub
             .ToArray();
         var fingerprint = string.Join(';', members.Select(m => $"{m.Id}|{m.Address}|{m.Role}|{m.State}"));
         var behind = observation.Routers.Any(r => fleet.Router(r.ControlAddress) is not { } load || load.MembershipVersion < state.MembershipVersion);
-        if (observation.Routers.Count == 0 || (fingerprint == state.MembershipFingerprint && !behind))
+        var ahead = state.MembershipVersion != 0 && observation.Routers.Any(r => fleet.Router(r.ControlAddress) is { } load && load.MembershipVersion > state.MembershipVersion);
+        if (observation.Routers.Count == 0 || (fingerprint == state.MembershipFingerprint && !behind && !ahead))
         {
             return true;
         }
@@ -50,8 +59,10 @@ public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPub
             try
             {
                 fence?.Check($"router membership version {version}");
-                await fleet.RouterClient(router.ControlAddress).SetMembershipAsync(version, members, cancel).ConfigureAwait(false);
-                return true;
+                var client = fleet.RouterClient(router.ControlAddress);
+                var answer = await client.SetMembershipAsync(version, members, cancel).ConfigureAwait(false);
+                return answer.Applied || answer.CurrentVersion <= version
+                    || await CorrectAsync(deployment, router.Pod.Metadata.Name, client, version, members, answer.CurrentVersion, state, now, cancel).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not LeadershipLostException && (error is not OperationCanceledException || !cancel.IsCancellationRequested))
             {
@@ -67,6 +78,28 @@ public sealed class MembershipPublisher(EngineFleet fleet, ILogger<MembershipPub
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A router answered with a version above the one just sent: replaces exactly that version (so a newer legitimate
+    /// write in between is never undone), after checking this replica still leads, and reports the fault.
+    /// </summary>
+    private async Task<bool> CorrectAsync(InferenceDeployment deployment, string pod, RouterControlClient client, long version, Member[] members, long held, DeploymentScalingState state,
+        DateTimeOffset now, CancellationToken cancel)
+    {
+        fence?.Check($"correct router {pod}'s membership version {held}");
+        var corrected = await client.SetMembershipAsync(version, members, replaces: held, cancel).ConfigureAwait(false);
+        var outcome = corrected.Applied || corrected.CurrentVersion == version ? "replaced it" : $"could not replace it (it now holds {corrected.CurrentVersion})";
+        var message = $"router pod {pod} held membership version {held} (epoch {MembershipVersions.EpochOf(held)}), above the operator's {version} "
+            + $"(epoch {MembershipVersions.EpochOf(version)}), which the operator never published; the operator {outcome}";
+        state.RouterAhead = (message, now);
+        logger.LogWarning("{Kind}/{Namespace}/{Name}: {Message}", InferenceDeployment.KubeKind, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, message);
+        if (events is not null)
+        {
+            await events.RecordAsync(deployment, EventTypes.Warning, RouterMembershipAhead, message, "Publish", cancel).ConfigureAwait(false);
+        }
+
+        return corrected.Applied || corrected.CurrentVersion == version;
     }
 }
 

@@ -33,6 +33,9 @@ public sealed record ScalingReport
     /// <summary>The rollout at the last tick: progress and any stall; null before the first tick.</summary>
     public Rollouts.RolloutPlan? Rollout { get; init; }
 
+    /// <summary>The last router found ahead of the operator's membership (corrected), and when.</summary>
+    public (string Message, DateTimeOffset At)? RouterAhead { get; init; }
+
     /// <summary>Every instance that did not answer at the last tick (Unknown or unresponsive), once each, by name.</summary>
     public IReadOnlyList<string> NotResponding => UnknownEngines.Union(UnresponsiveEngines, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
@@ -48,5 +51,6 @@ public sealed record ScalingReport
         UnknownEngines = state.UnknownEngines.ToArray(),
         UnresponsiveEngines = state.UnresponsiveEngines.ToArray(),
         Rollout = state.Rollout,
+        RouterAhead = state.RouterAhead,
     };
 }

@@ -22,6 +22,9 @@ public static class ConditionTypes
     /// <summary>How long engine pods may stay unschedulable before the deployment reports Stalled.</summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long Degraded keeps saying that a router was found ahead of the operator's membership after it was corrected.</summary>
+    public static readonly TimeSpan RouterAheadShownFor = TimeSpan.FromMinutes(5);
+
     /// <summary>Reasons used across conditions.</summary>
     public static class Reasons
     {
@@ -35,6 +38,12 @@ public static class ConditionTypes
 
         /// <summary>Degraded: engines whose status stream is Unknown or that did not answer an action at the last tick.</summary>
         public const string EnginesNotResponding = "EnginesNotResponding";
+
+        /// <summary>
+        /// Degraded: a router held a membership version the operator never published (above the operator's); the
+        /// operator replaced it. Shown for <see cref="RouterAheadShownFor"/> after the last time it was found.
+        /// </summary>
+        public const string RouterMembershipAhead = "RouterMembershipAhead";
         public const string TooFewReplicas = "TooFewReplicas";
         public const string TooManyReplicas = "TooManyReplicas";
         public const string RatioGuard = "RatioGuard";

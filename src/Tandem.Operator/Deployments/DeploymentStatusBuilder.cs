@@ -79,6 +79,11 @@ public static class DeploymentStatusBuilder
         var (degraded, degradedReason, degradedMessage) = rollout?.Stall is { } stall
             ? (true, ConditionTypes.Reasons.RolloutStalled, $"{stall.Message}; the outdated instances keep serving ({rollout.Progress})")
             : Degraded(unschedulable, silent);
+        if (!degraded && state?.RouterAhead is { } ahead && now - ahead.At < ConditionTypes.RouterAheadShownFor)
+        {
+            (degraded, degradedReason, degradedMessage) = (true, ConditionTypes.Reasons.RouterMembershipAhead, ahead.Message);
+        }
+
         c = ConditionSet.Set(c, ConditionTypes.Degraded, degraded, degradedReason, degradedMessage, generation, now);
         if (unschedulable > 0 && !wasCapacity)
         {

@@ -24,11 +24,15 @@ public sealed class InferenceDeploymentReconciler(
     ICache<EnginePool> pools,
     ICache<V1Service> services,
     ICache<V1Deployment> routerDeployments,
+    ICache<V1NetworkPolicy> networkPolicies,
     IResourceClient<InferenceDeployment> deploymentClient,
     IResourceClient<EnginePool> poolClient,
     IResourceClient<V1Deployment> appsClient,
     IResourceClient<V1Service> serviceClient,
+    IResourceClient<V1NetworkPolicy> networkPolicyClient,
+    Microsoft.Extensions.Options.IOptions<Hosting.OperatorOptions> options,
     ScalingStateStore store,
+    ControlTls.ControlTlsSecrets controlTls,
     IEventRecorder events,
     TimeProvider time,
     ILogger<InferenceDeploymentReconciler> logger) : IReconciler<InferenceDeployment>
@@ -60,6 +64,7 @@ public sealed class InferenceDeploymentReconciler(
         {
             // Children go with it through owner references.
             store.Remove(request.Namespace, request.Name);
+            controlTls.Forget(request.Namespace, request.Name);
             return ReconcileResult.Done;
         }
 
@@ -87,10 +92,19 @@ public sealed class InferenceDeploymentReconciler(
             await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RoleService(deployment, role), cancellationToken: cancel, cache: services).ConfigureAwait(false);
         }
 
+        // The control ports' certificate Secret comes before the pods that mount it.
+        await controlTls.EnsureAsync(deployment, cancel).ConfigureAwait(false);
+
         // Children are read from the informer caches and written only when a field the operator sets differs, so a
         // steady deployment costs no API request per reconcile (a stale cache answers 409 and the reconcile retries).
         await appsClient.CreateOrUpdateAsync(deployment, ChildResources.RouterDeployment(deployment), cancellationToken: cancel, cache: routerDeployments).ConfigureAwait(false);
         await serviceClient.CreateOrUpdateAsync(deployment, ChildResources.RouterService(deployment), cancellationToken: cancel, cache: services).ConfigureAwait(false);
+        if (options.Value.NetworkPolicies)
+        {
+            var operatorNamespace = options.Value.OperatorNamespace();
+            await networkPolicyClient.CreateOrUpdateAsync(deployment, ControlNetworkPolicies.Router(deployment, operatorNamespace), cancellationToken: cancel, cache: networkPolicies).ConfigureAwait(false);
+            await networkPolicyClient.CreateOrUpdateAsync(deployment, ControlNetworkPolicies.Engines(deployment, operatorNamespace), cancellationToken: cancel, cache: networkPolicies).ConfigureAwait(false);
+        }
 
         var state = store.Report(request.Namespace, request.Name);
         await deploymentClient.UpdateStatusAsync(deployment, d => d.Status = DeploymentStatusBuilder.Build(d, pods, pools, state, now), cancel).ConfigureAwait(false);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tandem.Api.V1Alpha1;
 using Tandem.Engines.Clients;
 using Tandem.Operator.Autoscaling;
+using Tandem.Operator.ControlTls;
 using Tandem.Operator.Deployments;
 using Tandem.Operator.Instances;
 using Tandem.Operator.Pools;
@@ -27,6 +28,7 @@ public static class OperatorServiceCollectionExtensions
             .Owns<EnginePool>()
             .Owns<V1Service>()
             .Owns<V1Deployment>()
+            .Owns<V1NetworkPolicy>()
             .Owns<V1Pod>();
         services.AddInformer<ModelProfile>();
         services.AddController<EnginePool, EnginePoolReconciler>()
@@ -35,11 +37,15 @@ public static class OperatorServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new AutoscalerMetrics(sp.GetRequiredService<RuntimeMetrics>().Registry));
         services.TryAddSingleton<ScalingStateStore>();
+        // Control ports take only the operator's client certificate, issued from the installation's CA.
+        services.TryAddSingleton<ControlAuthority>();
+        services.TryAddSingleton<ControlTlsSecrets>();
+        services.AddHostedService<ControlAuthorityRefresher>();
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<OperatorOptions>>().Value;
             return new EngineFleet(
-                new ControlClientOptions { CallDeadline = o.ControlCallDeadline, MaxRetries = o.ControlCallRetries, Time = sp.GetRequiredService<TimeProvider>() },
+                new ControlClientOptions { CallDeadline = o.ControlCallDeadline, MaxRetries = o.ControlCallRetries, Time = sp.GetRequiredService<TimeProvider>(), Credentials = sp.GetRequiredService<ControlAuthority>() },
                 sp.GetRequiredService<ILogger<EngineFleet>>());
         });
         services.TryAddSingleton<LeaderFence>();

@@ -88,14 +88,34 @@ public static class EnginePodBuilder
             NodeSelector = engine.NodeSelector,
             Tolerations = engine.Tolerations?.Select(t => new V1Toleration { Key = t.Key, OperatorProperty = t.Operator, Value = t.Value, Effect = t.Effect }).ToList(),
             SecurityContext = EngineSecurityDefaults.Pod(engine.Adapter),
+            // Engines never call the Kubernetes API (a template may turn it back on, e.g. for workload identity).
+            AutomountServiceAccountToken = false,
             Containers = [container],
         };
+        spec.Volumes = [];
+        container.VolumeMounts = [];
         if (profile.Spec.TensorParallelSize > 1 && !PodTemplateMerge.MountsShm(engine, ContainerName))
         {
             // Tensor-parallel workers exchange tensors through shared memory; a container's default /dev/shm is 64 MiB.
-            spec.Volumes = [new V1Volume { Name = ShmVolume, EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } }];
-            container.VolumeMounts = [new V1VolumeMount { Name = ShmVolume, MountPath = "/dev/shm" }];
+            spec.Volumes.Add(new V1Volume { Name = ShmVolume, EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } });
+            container.VolumeMounts.Add(new V1VolumeMount { Name = ShmVolume, MountPath = "/dev/shm" });
         }
+
+        if (EngineSecurityDefaults.ServesEngineControl(engine.Adapter))
+        {
+            // The control port takes only the operator's client certificate (mutual TLS with the deployment's Secret).
+            spec.Volumes.Add(ControlTls.ControlTlsMount.Volume(deployment));
+            container.VolumeMounts.Add(ControlTls.ControlTlsMount.Mount());
+        }
+
+        if (EngineSecurityDefaults.RunsAsNonRoot(engine.Adapter))
+        {
+            spec.Volumes.Add(WritableTmp.Volume());
+            container.VolumeMounts.Add(WritableTmp.Mount());
+        }
+
+        spec.Volumes = spec.Volumes.Count > 0 ? spec.Volumes : null;
+        container.VolumeMounts = container.VolumeMounts.Count > 0 ? container.VolumeMounts : null;
 
         var pod = new V1Pod
         {
@@ -140,7 +160,7 @@ public static class EnginePodBuilder
         var args = new List<string>();
         if (engine.Command is null && engine.Adapter == EngineAdapter.Mock)
         {
-            args.AddRange(["engine", "--listen", $"$({PodEnvironment.PodIp})", "--port", Text(engine.Ports.Serving), "--control-port", Text(engine.Ports.Control), "--standby"]);
+            args.AddRange(["engine", "--listen", $"$({PodEnvironment.PodIp})", "--port", Text(engine.Ports.Serving), "--control-port", Text(engine.Ports.Control), "--standby", .. ControlTls.ControlTlsMount.Arguments()]);
         }
 
         args.AddRange(engine.Args ?? []);
@@ -164,6 +184,10 @@ public static class EnginePodBuilder
         if (deployment.Spec.Engine.Adapter == EngineAdapter.Vllm)
         {
             env.AddRange(VllmServeCommand.Environment(deployment.Spec.Engine));
+        }
+        else
+        {
+            env.Add(new V1EnvVar { Name = ControlTls.ControlTlsMount.Variable, Value = ControlTls.ControlTlsSecrets.MountPath });
         }
 
         env.AddRange((deployment.Spec.Engine.Env ?? []).Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }));

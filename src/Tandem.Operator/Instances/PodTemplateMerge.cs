@@ -45,10 +45,11 @@ public static class PodTemplateMerge
         }
 
         theirs.Remove("terminationGracePeriodSeconds");
-        if (theirs["securityContext"] is { } podSecurity)
+        foreach (var key in new[] { "securityContext", "automountServiceAccountToken" }.Where(k => theirs[k] is not null))
         {
-            ours["securityContext"] = podSecurity.DeepClone();
-            theirs.Remove("securityContext");
+            // Tandem's defaults: the template's choice wins.
+            ours[key] = theirs[key]!.DeepClone();
+            theirs.Remove(key);
         }
 
         if (theirs["containers"] is JsonArray containers)

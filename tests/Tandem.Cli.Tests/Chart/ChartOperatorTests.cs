@@ -21,6 +21,7 @@ public class ChartOperatorTests
             "CustomResourceDefinition/inferencedeployments.serving.tandem.dev",
             "CustomResourceDefinition/modelprofiles.serving.tandem.dev",
             "Deployment/tandem",
+            "NetworkPolicy/tandem",
             "PodDisruptionBudget/tandem",
             "Role/tandem-leader-election",
             "RoleBinding/tandem-leader-election",

@@ -18,7 +18,9 @@ public class ChartRbacTests
             .Concat(RbacRules.All("", ["events"], "create", "patch"))
             .Concat(RbacRules.All("apps", ["deployments"], "get", "list", "watch", "create", "update", "patch", "delete"))
             .Concat(RbacRules.All("events.k8s.io", ["events"], "create", "patch"))
-            .Concat(RbacRules.All("discovery.k8s.io", ["endpointslices"], "get", "list", "watch")),
+            .Concat(RbacRules.All("discovery.k8s.io", ["endpointslices"], "get", "list", "watch"))
+            .Concat(RbacRules.All("", ["secrets"], "get", "create", "update"))
+            .Concat(RbacRules.All("networking.k8s.io", ["networkpolicies"], "get", "list", "watch", "create", "update", "patch", "delete")),
         StringComparer.Ordinal);
 
     private static readonly SortedSet<string> LeaseGrants = new(RbacRules.All("coordination.k8s.io", ["leases"], "get", "create", "update"), StringComparer.Ordinal);
@@ -68,9 +70,12 @@ public class ChartRbacTests
             AssertBindsOperatorServiceAccount(binding);
         }
 
-        // The lease Role stays in the release namespace, and nothing else is granted there.
-        var inRelease = Assert.Single(chart.OfKind("Role"), r => RenderedChart.NamespaceOf(r) == RenderedChart.Namespace);
-        Assert.Equal(LeaseGrants, RbacRules.Grants(inRelease["rules"]));
+        // In the release namespace: the lease Role, and the control-plane CA Secret's Role; nothing else.
+        var inRelease = chart.OfKind("Role").Where(r => RenderedChart.NamespaceOf(r) == RenderedChart.Namespace).ToDictionary(RenderedChart.Name);
+        Assert.Equal(["tandem-control-ca", "tandem-leader-election"], inRelease.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(LeaseGrants, RbacRules.Grants(inRelease["tandem-leader-election"]["rules"]));
+        Assert.Equal(new SortedSet<string>(RbacRules.All("", ["secrets"], "get", "create", "update"), StringComparer.Ordinal), RbacRules.Grants(inRelease["tandem-control-ca"]["rules"]));
+        AssertBindsOperatorServiceAccount(chart.Single("RoleBinding", "tandem-control-ca"));
         var args = chart.OperatorArgs();
         Assert.Equal(["--namespace", "team-a", "--namespace", "team-b"], args.SkipWhile(a => a != "--namespace").ToArray());
     }

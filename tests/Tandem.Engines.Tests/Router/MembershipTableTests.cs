@@ -22,6 +22,21 @@ public sealed class MembershipTableTests
     }
 
     [Fact]
+    public void A_correction_replaces_exactly_the_version_held_even_when_it_is_lower()
+    {
+        var table = new MembershipTable();
+        table.TryApply(long.MaxValue, [M("thief")]);
+
+        Assert.False(table.TryApply(5, [M("a")], replaces: long.MaxValue - 1));
+        Assert.Equal(long.MaxValue, table.Version);
+        Assert.True(table.TryApply(5, [M("a")], replaces: long.MaxValue));
+
+        Assert.Equal(5, table.Version);
+        Assert.Equal(["a"], table.Members.Select(m => m.Id));
+        Assert.False(table.TryApply(4, [M("b")]));
+    }
+
+    [Fact]
     public void Removing_a_member_cancels_its_lease_while_draining_keeps_it()
     {
         var table = new MembershipTable();

@@ -56,10 +56,10 @@ public class EnginePodDefaultsTests
         var parallel = EnginePodBuilder.Build(TestObjects.Deployment(), TestObjects.Profile(), "chat-engine-0");
         var alone = EnginePodBuilder.Build(TestObjects.Deployment(), single, "chat-engine-0");
 
-        var shm = Assert.Single(parallel.Spec.Volumes);
+        var shm = Assert.Single(parallel.Spec.Volumes, v => v.EmptyDir?.Medium == "Memory");
         Assert.Equal(("dshm", "Memory"), (shm.Name, shm.EmptyDir.Medium));
-        Assert.Equal("/dev/shm", Assert.Single(parallel.Spec.Containers[0].VolumeMounts).MountPath);
-        Assert.Null(alone.Spec.Volumes);
+        Assert.Equal("dshm", Assert.Single(parallel.Spec.Containers[0].VolumeMounts, m => m.MountPath == "/dev/shm").Name);
+        Assert.DoesNotContain(alone.Spec.Volumes, v => v.Name == "dshm");
     }
 
     [Fact]
@@ -80,6 +80,46 @@ public class EnginePodDefaultsTests
         Assert.Null(vllm.Spec.SecurityContext.RunAsNonRoot);
         Assert.Equal("RuntimeDefault", vllm.Spec.SecurityContext.SeccompProfile.Type);
         Assert.False(vllm.Spec.Containers[0].SecurityContext.AllowPrivilegeEscalation);
+    }
+
+    [Fact]
+    public void Mock_and_router_pods_get_no_service_account_token_a_read_only_root_with_a_tmp_volume_and_their_control_tls_secret()
+    {
+        var deployment = TestObjects.Deployment();
+        var mock = EnginePodBuilder.Build(deployment, TestObjects.Profile(), "chat-engine-0").Spec;
+        var router = ChildResources.RouterDeployment(deployment).Spec.Template.Spec;
+
+        foreach (var pod in new[] { mock, router })
+        {
+            var container = pod.Containers[0];
+            Assert.False(pod.AutomountServiceAccountToken);
+            Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+            Assert.Equal("chat-control-tls", Assert.Single(pod.Volumes, v => v.Secret is not null).Secret.SecretName);
+            var tls = Assert.Single(container.VolumeMounts, m => m.Name == "control-tls");
+            Assert.True(tls.ReadOnlyProperty);
+            Assert.Contains(container.VolumeMounts, m => m.MountPath == "/tmp" && pod.Volumes.Single(v => v.Name == m.Name).EmptyDir is not null);
+            var flag = container.Args.IndexOf("--control-tls");
+            Assert.Equal(tls.MountPath, container.Args[flag + 1]);
+        }
+    }
+
+    [Fact]
+    public void Vllm_pods_get_no_service_account_token_and_no_control_secret_and_keep_a_writable_root_for_their_caches()
+    {
+        var vllm = EnginePodBuilder.Build(TestObjects.Deployment(edit: s => s.Engine.Adapter = EngineAdapter.Vllm), TestObjects.Profile(), "chat-engine-0").Spec;
+
+        Assert.False(vllm.AutomountServiceAccountToken);
+        Assert.DoesNotContain(vllm.Volumes ?? [], v => v.Secret is not null);
+        Assert.Null(vllm.Containers[0].SecurityContext.ReadOnlyRootFilesystem);
+    }
+
+    [Fact]
+    public void A_template_may_turn_the_service_account_token_back_on()
+    {
+        var deployment = TestObjects.Deployment(edit: s => s.Engine.Template = k8s.KubernetesJson.Deserialize<EnginePodTemplate>("""{"spec": {"automountServiceAccountToken": true}}"""));
+
+        Assert.Empty(EnginePodBuilder.Check(deployment, TestObjects.Profile()));
+        Assert.True(EnginePodBuilder.Build(deployment, TestObjects.Profile(), "chat-engine-0").Spec.AutomountServiceAccountToken);
     }
 
     [Fact]

@@ -48,14 +48,15 @@ public class EnginePodTemplateTests
         Assert.Equal("h100", pod.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Values[0]);
         Assert.Single(pod.Spec.TopologySpreadConstraints);
         Assert.Single(pod.Spec.Tolerations);
-        Assert.Equal(["dshm", "models"], pod.Spec.Volumes.Select(v => v.Name).Order());
+        // The template's volume beside Tandem's own: /dev/shm, the control TLS Secret and /tmp.
+        Assert.Equal(["control-tls", "dshm", "models", "tmp"], pod.Spec.Volumes.Select(v => v.Name).Order());
         var engine = pod.Spec.Containers[0];
         Assert.Equal("engine", engine.Name);
         Assert.Equal(Defaults.Image, engine.Image);
         Assert.Contains(engine.Env, e => e.Name == "HF_TOKEN" && e.ValueFrom.SecretKeyRef.Name == "hf");
         Assert.Contains(engine.Env, e => e.Name == EnginePodBuilder.ProfileVariable);
         Assert.Equal("engine-settings", Assert.Single(engine.EnvFrom).ConfigMapRef.Name);
-        Assert.Equal(["/dev/shm", "/models"], engine.VolumeMounts.Select(m => m.MountPath).Order());
+        Assert.Equal(["/dev/shm", "/etc/tandem/control-tls", "/models", "/tmp"], engine.VolumeMounts.Select(m => m.MountPath).Order());
         Assert.Equal("log-shipper", pod.Spec.Containers[1].Name);
     }
 
@@ -124,8 +125,8 @@ public class EnginePodTemplateTests
                       "containers": [{"name": "engine", "volumeMounts": [{"name": "shm", "mountPath": "/dev/shm"}]}]}}
             """), TestObjects.Profile(), "chat-engine-0");
 
-        var volume = Assert.Single(pod.Spec.Volumes);
+        var volume = Assert.Single(pod.Spec.Volumes, v => v.EmptyDir?.Medium == "Memory");
         Assert.Equal(("shm", "32Gi"), (volume.Name, volume.EmptyDir.SizeLimit.ToString()));
-        Assert.Equal("/dev/shm", Assert.Single(pod.Spec.Containers[0].VolumeMounts).MountPath);
+        Assert.Equal("shm", Assert.Single(pod.Spec.Containers[0].VolumeMounts, m => m.MountPath == "/dev/shm").Name);
     }
 }
