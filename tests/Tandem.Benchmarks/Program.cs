@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Tandem.Benchmarks.Fleet;
 using Tandem.Benchmarks.Operator;
 using Tandem.Benchmarks.Scaling;
 
@@ -6,11 +7,18 @@ using Tandem.Benchmarks.Scaling;
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- reaction
 // `-- targets [--traces DIR] [--json F]` prints issue 11's targets table on the whole Azure traces (simulated):
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- targets
+// `-- fleet [--deployments N] [...]` runs issue 15's 1,000-deployment scale run (emulator + operator process):
+//   dotnet run -c Release --project tests/Tandem.Benchmarks -- fleet --deployments 1000
 // Anything else goes to BenchmarkDotNet's switcher, e.g.
 //   dotnet run -c Release --project tests/Tandem.Benchmarks -- --filter '*Decision*'
 if (args.Length > 0 && args[0] == ReactionBenchmark.Switch)
 {
     return await ReactionBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == FleetBenchmark.Switch)
+{
+    return await FleetBenchmark.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == TargetsBenchmark.Switch)
