@@ -15,9 +15,11 @@ internal static class OperatorCommand
         var leaderElect = new Option<bool>("--leader-elect") { Description = "Elect a leader on a coordination.k8s.io Lease so replicas can run side by side." };
         var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the Lease (default: $POD_NAMESPACE, else default)." };
         var workers = new Option<int?>("--workers") { Description = "Concurrent reconciles per controller (default 2)." };
+        var qps = new Option<double?>("--qps") { Description = "API requests per second the operator may make (default 50; paces convergence after mass changes, a steady fleet needs about none)." };
+        var burst = new Option<int?>("--burst") { Description = "API requests allowed in a burst above --qps (default 100)." };
         var command = new Command("operator", "Run the Tandem operator: controllers for InferenceDeployment and EnginePool, and the autoscaler.")
         {
-            kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers,
+            kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers, qps, burst,
         };
         command.SetGuardedAction(async (parse, cancel) =>
         {
@@ -49,6 +51,16 @@ internal static class OperatorCommand
             if (parse.GetValue(workers) is { } n)
             {
                 config["Runtime:Workers"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(qps) is { } q)
+            {
+                config["Runtime:Qps"] = q.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(burst) is { } b)
+            {
+                config["Runtime:Burst"] = b.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             var address = parse.GetValue(metrics)!;

@@ -24,4 +24,10 @@ public sealed class OperatorOptions
     public TimeSpan AutoscalerBaseBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan AutoscalerMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a Ready InferenceDeployment is reconciled when nothing changed (a safety net: its children, pods and
+    /// the autoscaler's report enqueue it on every change). A deployment that is not Ready yet is looked at every 5 s.
+    /// </summary>
+    public TimeSpan StatusResync { get; set; } = TimeSpan.FromMinutes(10);
 }

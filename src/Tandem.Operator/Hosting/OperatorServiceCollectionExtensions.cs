@@ -27,7 +27,9 @@ public static class OperatorServiceCollectionExtensions
             .Owns<EnginePool>()
             .Owns<V1Service>()
             .Owns<V1Deployment>()
-            .Owns<V1Pod>();
+            .Owns<V1Pod>()
+            .Watches<V1Pod>(AnyPodOf)
+            .Triggers<ScalingStateStore>();
         services.AddInformer<ModelProfile>();
         services.AddController<EnginePool, EnginePoolReconciler>()
             .Watches<V1Pod>(PoolsOf);
@@ -63,6 +65,10 @@ public static class OperatorServiceCollectionExtensions
         InstanceLabels.Label(pod, WellKnownLabels.Component) == InstanceLabels.Components.Engine && InstanceLabels.Label(pod, WellKnownLabels.Deployment) is { } deployment
             ? [new ReconcileRequest(pod.Metadata.NamespaceProperty, deployment)]
             : [];
+
+    // Any pod of a deployment (engine or router) feeds its status: readiness, role and state labels.
+    private static IEnumerable<ReconcileRequest> AnyPodOf(V1Pod pod) =>
+        InstanceLabels.Label(pod, WellKnownLabels.Deployment) is { } deployment ? [new ReconcileRequest(pod.Metadata.NamespaceProperty, deployment)] : [];
 
     // An engine pod's change re-reconciles its role's pool (labels name the deployment and the role).
     private static IEnumerable<ReconcileRequest> PoolsOf(V1Pod pod)
