@@ -18,7 +18,9 @@ if (args.Length > 0 && args[0] == ReactionBenchmark.Switch)
 
 if (args.Length > 0 && args[0] == FleetBenchmark.Switch)
 {
-    return await FleetBenchmark.RunAsync(args[1..]);
+    // Exit at once when done: thousands of pod servers may still be stopping in the background.
+    var code = await FleetBenchmark.RunAsync(args[1..]);
+    Environment.Exit(code);
 }
 
 if (args.Length > 0 && args[0] == TargetsBenchmark.Switch)

@@ -48,32 +48,39 @@ internal static class FleetBenchmark
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = await MeasureAsync(options, Console.WriteLine, cancel.Token).ConfigureAwait(false);
-        Console.WriteLine();
-        Console.Write(FleetReport.Table(result));
         var json = options.JsonPath ?? $"BenchmarkDotNet.Artifacts/results/fleet-{options.Deployments}.json";
-        await FleetReport.WriteJsonAsync(json, result, cancel.Token).ConfigureAwait(false);
-        Console.WriteLine($"wrote {Path.GetFullPath(json)}");
+        var result = await MeasureAsync(options, Console.WriteLine, async r =>
+        {
+            Console.WriteLine();
+            Console.Write(FleetReport.Table(r));
+            await FleetReport.WriteJsonAsync(json, r, cancel.Token).ConfigureAwait(false);
+            Console.WriteLine($"wrote {Path.GetFullPath(json)}");
+        }, cancel.Token).ConfigureAwait(false);
         return result.AllReady ? 0 : 1;
     }
 
     /// <summary>The whole run; <paramref name="log"/> gets progress lines.</summary>
-    public static async Task<FleetResult> MeasureAsync(FleetArguments options, Action<string> log, CancellationToken cancel)
+    /// <remarks><paramref name="report"/> gets the result before the thousands of pod servers are stopped.</remarks>
+    public static async Task<FleetResult> MeasureAsync(FleetArguments options, Action<string> log, Func<FleetResult, Task> report, CancellationToken cancel)
     {
         var n = options.Deployments;
+        // Every pod's server (mock engine, router) is an ASP.NET Core host; by default each watches appsettings.json with an
+        // inotify instance, and Linux allows 128 per user: thousands of pods in one process need that off.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
         // Two GPUs per deployment at its minimum (one per engine), plus room for the changed one.
         var nodes = (2 * n + 2 + 7) / 8;
         log($"fleet: {n} InferenceDeployments (mock adapter, 1 prefill + 1 decode + 1 router each) on {nodes} nodes x 8 GPUs");
         var folder = Directory.CreateTempSubdirectory("tandem-fleet-").FullName;
         try
         {
-            await using var cluster = await EmulatedCluster.StartAsync(new EmulatedClusterOptions
+            var cluster = await EmulatedCluster.StartAsync(new EmulatedClusterOptions
             {
                 Nodes = nodes,
                 GpusPerNode = 8,
                 PodRuntime = new TandemPodRuntime(),
                 PodCidrStart = "127.64.0.2",
             }, cancel).ConfigureAwait(false);
+            await using var stop = new StopBounded(cluster, log);
             var kubeconfig = cluster.WriteKubeconfig(Path.Combine(folder, "kubeconfig"));
             using var client = new Kubernetes(cluster.ClientConfiguration);
             var fleet = new FleetWorkload(client, n);
@@ -95,7 +102,7 @@ internal static class FleetBenchmark
 
             var steady = await SteadyWindowAsync(cluster, op, options.Steady, log, cancel).ConfigureAwait(false);
             var change = await ChangeOneAsync(fleet, op, log, cancel).ConfigureAwait(false);
-            return new FleetResult
+            var result = new FleetResult
             {
                 Deployments = n,
                 Qps = qps,
@@ -109,6 +116,8 @@ internal static class FleetBenchmark
                 Steady = steady,
                 Change = change,
             };
+            await report(result).ConfigureAwait(false);
+            return result;
         }
         finally
         {
@@ -264,4 +273,20 @@ internal static class FleetBenchmark
     }
 
     private static double Writes(PrometheusSamples samples) => WriteVerbs.Sum(v => samples.Sum("rest_client_requests_total", ("method", v)));
+
+    /// <summary>Stops the cluster (every pod server) for at most 30 s: the process ends anyway, the report is out.</summary>
+    private sealed class StopBounded(EmulatedCluster cluster, Action<string> log) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                log("(the pod servers were still stopping after 30 s; leaving them to the process exit)");
+            }
+        }
+    }
 }
