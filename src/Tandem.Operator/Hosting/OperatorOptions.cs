@@ -20,6 +20,13 @@ public sealed class OperatorOptions
     /// <summary>Ticks of different deployments that run at once (default for <c>Runtime:ControllerWorkers:autoscaler</c>).</summary>
     public int AutoscalerWorkers { get; set; } = 4;
 
+    /// <summary>
+    /// Reconciles of different InferenceDeployments that run at once (default for
+    /// <c>Runtime:ControllerWorkers:inferencedeployment</c>): a first reconcile creates six children one request at a
+    /// time, so a mass create is bound by request latency, not CPU, and more workers fill the client's QPS.
+    /// </summary>
+    public int DeploymentWorkers { get; set; } = 8;
+
     /// <summary>First retry delay of a deployment whose tick failed; it doubles per failure up to <see cref="AutoscalerMaxBackoff"/>.</summary>
     public TimeSpan AutoscalerBaseBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 

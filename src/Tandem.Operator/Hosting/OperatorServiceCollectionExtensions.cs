@@ -56,7 +56,11 @@ public static class OperatorServiceCollectionExtensions
             .Owns<EnginePool>()
             .Watches<V1Pod>(DeploymentOf)
             .WithBackoff(new Tandem.Runtime.Queue.ExponentialBackoff(autoscaling.AutoscalerBaseBackoff, autoscaling.AutoscalerMaxBackoff));
-        services.PostConfigure<RuntimeOptions>(o => o.ControllerWorkers.TryAdd(AutoscalerReconciler.ControllerName, autoscaling.AutoscalerWorkers));
+        services.PostConfigure<RuntimeOptions>(o =>
+        {
+            o.ControllerWorkers.TryAdd(AutoscalerReconciler.ControllerName, autoscaling.AutoscalerWorkers);
+            o.ControllerWorkers.TryAdd("inferencedeployment", autoscaling.DeploymentWorkers);
+        });
         return services;
     }
 
