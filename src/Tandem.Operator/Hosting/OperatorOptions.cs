@@ -17,8 +17,12 @@ public sealed class OperatorOptions
     /// </summary>
     public TimeSpan TickDeadline { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Ticks of different deployments that run at once (default for <c>Runtime:ControllerWorkers:autoscaler</c>).</summary>
-    public int AutoscalerWorkers { get; set; } = 4;
+    /// <summary>
+    /// Ticks of different deployments that run at once (default for <c>Runtime:ControllerWorkers:autoscaler</c>). A tick
+    /// mostly waits on engines and routers (gRPC calls with deadlines), so workers are cheap; with few, a burst of new
+    /// deployments whose engines are still starting holds them all and every other deployment waits.
+    /// </summary>
+    public int AutoscalerWorkers { get; set; } = 16;
 
     /// <summary>
     /// Reconciles of different InferenceDeployments that run at once (default for

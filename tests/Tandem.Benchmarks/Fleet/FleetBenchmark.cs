@@ -93,12 +93,14 @@ internal static class FleetBenchmark
             log($"operator: pid {op.Id}, client limit {qps} QPS / burst {burst}, metrics {op.MetricsUrl}");
             var atStart = await op.ScrapeAsync(cancel).ConfigureAwait(false);
 
+            var emulatorAtStart = cluster.RequestStats.Snapshot();
             var started = Stopwatch.GetTimestamp();
             await fleet.CreateAllAsync(cancel).ConfigureAwait(false);
             log($"created {n} deployments in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
             var (allReady, readySeconds, peakRss) = await WaitReadyAsync(fleet, op, n, options.ReadyTimeout, log, cancel).ConfigureAwait(false);
             var quietSeconds = await WaitQuietAsync(op, log, cancel).ConfigureAwait(false);
             var ramp = await op.ScrapeAsync(cancel).ConfigureAwait(false);
+            var emulatorRamp = EmulatorDelta(emulatorAtStart, cluster.RequestStats.Snapshot());
 
             var steady = await SteadyWindowAsync(cluster, op, options.Steady, log, cancel).ConfigureAwait(false);
             var change = await ChangeOneAsync(fleet, op, log, cancel).ConfigureAwait(false);
@@ -113,6 +115,7 @@ internal static class FleetBenchmark
                 PeakOperatorRssBytesDuringRamp = peakRss,
                 RampReconcile = ReconcileStats.Between(atStart, ramp),
                 RampOperatorRequests = Requests(atStart, ramp),
+                RampEmulatorRequests = emulatorRamp,
                 Steady = steady,
                 Change = change,
             };
@@ -190,7 +193,7 @@ internal static class FleetBenchmark
         log($"steady window: {window.TotalSeconds:F0} s");
         var self = Process.GetCurrentProcess();
         var before = await op.ScrapeAsync(cancel).ConfigureAwait(false);
-        var emulatorBefore = cluster.RequestStats.Snapshot().ToDictionary(v => v.Verb, StringComparer.Ordinal);
+        var emulatorBefore = cluster.RequestStats.Snapshot();
         var watchEventsBefore = cluster.RequestStats.WatchEventsSent;
         self.Refresh();
         var cpuBefore = self.TotalProcessorTime;
@@ -209,11 +212,7 @@ internal static class FleetBenchmark
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         self.Refresh();
         var after = await op.ScrapeAsync(cancel).ConfigureAwait(false);
-        var emulator = cluster.RequestStats.Snapshot()
-            .Select(v => (v.Verb, Count: v.Requests - (emulatorBefore.GetValueOrDefault(v.Verb)?.Requests ?? 0),
-                Ms: (v.HandlerTime - (emulatorBefore.GetValueOrDefault(v.Verb)?.HandlerTime ?? TimeSpan.Zero)).TotalMilliseconds))
-            .Where(v => v.Count > 0)
-            .ToDictionary(v => v.Verb, v => new VerbCost(v.Count, Math.Round(v.Ms, 1)), StringComparer.Ordinal);
+        var emulator = EmulatorDelta(emulatorBefore, cluster.RequestStats.Snapshot());
         return new SteadyWindow
         {
             Seconds = Math.Round(seconds, 1),
@@ -256,6 +255,17 @@ internal static class FleetBenchmark
         var requests = Requests(before, after);
         log($"change: Ready with 2 prefill after {readySeconds?.ToString("F1", CultureInfo.InvariantCulture) ?? "(not within 3 min)"} s; operator requests {string.Join(", ", requests.Select(kv => $"{kv.Key} {kv.Value}"))}");
         return new ChangeCost { Description = $"{name}: spec.scaling.prefill.min 1 -> 2", SecondsToReady = readySeconds is { } s ? Math.Round(s, 1) : null, OperatorRequests = requests };
+    }
+
+    /// <summary>What the API server served between two snapshots, by verb: requests and handler time.</summary>
+    private static Dictionary<string, VerbCost> EmulatorDelta(IReadOnlyList<Tandem.Emulator.Http.RequestStats.VerbTotals> before, IReadOnlyList<Tandem.Emulator.Http.RequestStats.VerbTotals> after)
+    {
+        var was = before.ToDictionary(v => v.Verb, StringComparer.Ordinal);
+        return after
+            .Select(v => (v.Verb, Count: v.Requests - (was.GetValueOrDefault(v.Verb)?.Requests ?? 0),
+                Ms: (v.HandlerTime - (was.GetValueOrDefault(v.Verb)?.HandlerTime ?? TimeSpan.Zero)).TotalMilliseconds))
+            .Where(v => v.Count > 0)
+            .ToDictionary(v => v.Verb, v => new VerbCost(v.Count, Math.Round(v.Ms, 1)), StringComparer.Ordinal);
     }
 
     /// <summary>The operator's API requests by HTTP method (verb) between two scrapes of rest_client_requests_total.</summary>

@@ -27,6 +27,9 @@ internal sealed record FleetResult
 
     public IReadOnlyDictionary<string, long> RampOperatorRequests { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>What the API server served from the first create until the steady window (every client), by verb.</summary>
+    public IReadOnlyDictionary<string, VerbCost> RampEmulatorRequests { get; init; } = new Dictionary<string, VerbCost>();
+
     public SteadyWindow Steady { get; init; } = new();
 
     public ChangeCost Change { get; init; } = new();
@@ -109,6 +112,7 @@ internal static class FleetReport
             ("operator client limit", $"{r.Qps} QPS, burst {r.Burst}"),
             ("operator requests while converging", Verbs(r.RampOperatorRequests)),
             ("operator RSS peak while converging", Mb(r.PeakOperatorRssBytesDuringRamp)),
+            ("emulator requests while converging", EmulatorVerbs(r.RampEmulatorRequests)),
         };
         foreach (var (controller, s) in r.RampReconcile.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
@@ -127,7 +131,7 @@ internal static class FleetReport
         rows.Add(("operator API requests/s (steady)", PerSecond(w.OperatorRequests, w.Seconds)));
         var writes = w.OperatorRequests.Where(kv => kv.Key != "GET").Sum(kv => kv.Value);
         rows.Add(("operator writes per deployment per hour", (writes / w.Seconds * 3600 / r.Deployments).ToString("F2", CultureInfo.InvariantCulture)));
-        rows.Add(("emulator API requests (steady)", w.EmulatorRequests.Count == 0 ? "none" : string.Join(", ", w.EmulatorRequests.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value.Requests} ({kv.Value.HandlerMs:F0} ms)"))));
+        rows.Add(("emulator API requests (steady)", EmulatorVerbs(w.EmulatorRequests)));
         rows.Add(("emulator watch events sent (steady)", w.EmulatorWatchEvents.ToString(CultureInfo.InvariantCulture)));
         rows.Add(("emulator+pods process CPU", $"{w.EmulatorProcessCpuPercent:F1} %"));
         rows.Add(("emulator+pods process RSS / managed heap", $"{Mb(w.EmulatorProcessRssBytes)} / {Mb(w.EmulatorProcessManagedHeapBytes)}"));
@@ -146,6 +150,7 @@ internal static class FleetReport
         }
 
         text.AppendLine("reconcile: count, p50 / p99 (interpolated in controller_runtime_reconcile_time_seconds buckets), share <= 50 ms");
+        text.AppendLine("emulator: requests served by verb and the mean time in the API handler (a watch: its setup)");
         return text.ToString();
     }
 
@@ -158,6 +163,11 @@ internal static class FleetReport
     private static string Reconcile(ReconcileStats s) => s.Count == 0
         ? "0 reconciles"
         : string.Create(CultureInfo.InvariantCulture, $"{s.Count}, p50 {s.P50Ms:F1} ms / p99 {s.P99Ms:F1} ms, {100 * (s.ShareWithin50Ms ?? 0):F2} % <= 50 ms");
+
+    private static string EmulatorVerbs(IReadOnlyDictionary<string, VerbCost> requests) => requests.Count == 0
+        ? "none"
+        : string.Join(", ", requests.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value.Requests} ({kv.Value.HandlerMs / kv.Value.Requests:F1} ms each)")));
 
     private static string Verbs(IReadOnlyDictionary<string, long> requests) =>
         requests.Count == 0 ? "none" : string.Join(", ", requests.Select(kv => $"{kv.Key} {kv.Value}"));
