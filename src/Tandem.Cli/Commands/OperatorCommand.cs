@@ -55,12 +55,12 @@ internal static class OperatorCommand
 
             if (parse.GetValue(qps) is { } q)
             {
-                config["Runtime:Qps"] = q.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                config["Runtime:Qps"] = q > 0 ? q.ToString(System.Globalization.CultureInfo.InvariantCulture) : throw new UsageException($"--qps: must be > 0, got {q}.");
             }
 
             if (parse.GetValue(burst) is { } b)
             {
-                config["Runtime:Burst"] = b.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                config["Runtime:Burst"] = b >= 1 ? b.ToString(System.Globalization.CultureInfo.InvariantCulture) : throw new UsageException($"--burst: must be >= 1, got {b}.");
             }
 
             var address = parse.GetValue(metrics)!;
