@@ -48,6 +48,8 @@ public sealed class EmulatedCluster : IAsyncDisposable
     /// <summary>The object store behind the API (for tests that need to look underneath).</summary>
     public ObjectStore Store { get; }
     public ResourceRegistry Registry { get; }
+    /// <summary>Requests served by verb, with handler time, and watch events sent (benchmarks profile the emulator with it).</summary>
+    public RequestStats RequestStats { get; private init; } = new();
     /// <summary>How long <see cref="StartAsync"/> took, from options to a listening server.</summary>
     public TimeSpan StartupTime { get; }
 
@@ -67,7 +69,8 @@ public sealed class EmulatedCluster : IAsyncDisposable
         var faults = new EmulatorFaults(store);
         var tables = new TableConverter(time);
         var endpoints = new ResourceEndpoints(store, tables, new ManagedFields(time));
-        var watch = new WatchEndpoint(store, tables, options.BookmarkInterval);
+        var stats = new RequestStats();
+        var watch = new WatchEndpoint(store, tables, options.BookmarkInterval, stats);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -75,7 +78,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(options.ListenAddress), options.Port));
         var app = builder.Build();
         string address = "";
-        var handler = new ApiHandler(registry, endpoints, watch, new DiscoveryDocuments(registry), new OpenApiDocuments(registry), faults, time, () => address, loggers.CreateLogger("Tandem.Emulator.Api"));
+        var handler = new ApiHandler(registry, endpoints, watch, new DiscoveryDocuments(registry), new OpenApiDocuments(registry), faults, time, () => address, loggers.CreateLogger("Tandem.Emulator.Api"), stats);
         app.Run(handler.Handle);
         await app.StartAsync(ct);
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -91,7 +94,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
             new EndpointsController(store, registry, loggers.CreateLogger<EndpointsController>()),
             new DeploymentController(store, registry, loggers.CreateLogger<DeploymentController>()),
         };
-        return new EmulatedCluster(app, url, store, registry, faults, controllers, Stopwatch.GetElapsedTime(started));
+        return new EmulatedCluster(app, url, store, registry, faults, controllers, Stopwatch.GetElapsedTime(started)) { RequestStats = stats };
     }
 
     public IKubernetes CreateClient() => new Kubernetes(ClientConfiguration);

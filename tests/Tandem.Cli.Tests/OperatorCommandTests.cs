@@ -20,6 +20,18 @@ public class OperatorCommandTests
         Assert.Contains("--kubeconfig", error);
     }
 
+    [Theory]
+    [InlineData("--qps", "0")]
+    [InlineData("--burst", "0")]
+    public async Task Operator_refuses_a_client_limit_that_allows_no_request_naming_the_flag(string flag, string value)
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("operator", flag, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(flag, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
     [Fact]
     public async Task Cluster_up_accepts_only_mock_engines()
     {

@@ -16,9 +16,11 @@ internal static class OperatorCommand
         var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the Lease (default: $POD_NAMESPACE, else default)." };
         var workers = new Option<int?>("--workers") { Description = "Concurrent reconciles per controller (default 2)." };
         var noNetworkPolicies = new Option<bool>("--no-network-policies") { Description = "Do not create per-deployment NetworkPolicies (admitting control traffic only from the operator's namespace)." };
+        var qps = new Option<double?>("--qps") { Description = "API requests per second the operator may make (default 50; paces convergence after mass changes, a steady fleet needs about none)." };
+        var burst = new Option<int?>("--burst") { Description = "API requests allowed in a burst above --qps (default 100)." };
         var command = new Command("operator", "Run the Tandem operator: controllers for InferenceDeployment and EnginePool, and the autoscaler.")
         {
-            kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers, noNetworkPolicies,
+            kubeconfig, namespaces, metrics, leaderElect, leaseNamespace, workers, noNetworkPolicies, qps, burst,
         };
         command.SetGuardedAction(async (parse, cancel) =>
         {
@@ -51,6 +53,16 @@ internal static class OperatorCommand
             if (parse.GetValue(workers) is { } n)
             {
                 config["Runtime:Workers"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(qps) is { } q)
+            {
+                config["Runtime:Qps"] = q > 0 ? q.ToString(System.Globalization.CultureInfo.InvariantCulture) : throw new UsageException($"--qps: must be > 0, got {q}.");
+            }
+
+            if (parse.GetValue(burst) is { } b)
+            {
+                config["Runtime:Burst"] = b >= 1 ? b.ToString(System.Globalization.CultureInfo.InvariantCulture) : throw new UsageException($"--burst: must be >= 1, got {b}.");
             }
 
             var address = parse.GetValue(metrics)!;

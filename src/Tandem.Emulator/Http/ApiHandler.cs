@@ -9,12 +9,14 @@ namespace Tandem.Emulator.Http;
 
 /// <summary>The single request entry point: fault injection, then discovery or a resource verb by path and method.</summary>
 public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endpoints, WatchEndpoint watch, DiscoveryDocuments discovery, OpenApiDocuments openApi,
-    EmulatorFaults faults, TimeProvider time, Func<string> serverAddress, ILogger logger)
+    EmulatorFaults faults, TimeProvider time, Func<string> serverAddress, ILogger logger, RequestStats stats)
 {
     private readonly FaultAdminEndpoint admin = new(faults);
 
     public async Task Handle(HttpContext ctx)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var verb = "other";
         try
         {
             if (FaultAdminEndpoint.Serves(ctx.Request.Path))
@@ -38,6 +40,15 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
             if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
                 throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
             RequestContext.FieldValidation = fieldValidation;
+            var watching = path.Kind == ApiPathKind.Resource && (path.LegacyWatch || QueryOptions.Bool(ctx, "watch"));
+            verb = path.Kind == ApiPathKind.Resource ? RequestStats.Verb(ctx.Request.Method, path.Name is not null, watching) : "discovery";
+            if (watching)
+            {
+                // A watch runs until it ends; its handler time is the setup only.
+                stats.Record(verb, started);
+                verb = "";
+            }
+
             await Dispatch(ctx, path);
         }
         catch (ApiException e)
@@ -52,6 +63,10 @@ public sealed class ApiHandler(ResourceRegistry registry, ResourceEndpoints endp
         {
             logger.LogError(e, "{Method} {Path} failed", ctx.Request.Method, ctx.Request.Path);
             await Responses.WriteError(ctx, new ApiException(500, "InternalError", $"an error on the server (\"{e.Message}\") has prevented the request from succeeding"));
+        }
+        finally
+        {
+            if (verb.Length > 0) stats.Record(verb, started);
         }
     }
 

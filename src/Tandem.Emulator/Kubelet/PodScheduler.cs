@@ -18,13 +18,23 @@ public static class PodScheduler
         var want = GpuRequest(pod);
         var selector = pod["spec"]?["nodeSelector"] as JsonObject;
         int insufficient = 0, mismatched = 0;
+        // GPUs in use per node, in one pass over the pods (per node it was nodes x pods for every pod scheduled).
+        var usedByNode = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var p in pods)
+        {
+            if (p["spec"]?["nodeName"]?.GetValue<string>() is { Length: > 0 } node && !IsTerminal(p))
+            {
+                usedByNode[node] = usedByNode.GetValueOrDefault(node) + GpuRequest(p);
+            }
+        }
+
         foreach (var node in nodes.OrderBy(n => JsonPaths.Str(n["metadata"] as JsonObject, "name"), StringComparer.Ordinal))
         {
             var name = JsonPaths.Str(node["metadata"] as JsonObject, "name")!;
             var labels = node["metadata"]?["labels"] as JsonObject;
             if (selector is not null && selector.Any(kv => JsonPaths.Str(labels, kv.Key) != kv.Value?.GetValue<string>())) { mismatched++; continue; }
             var capacity = Quantity(node["status"]?["allocatable"]?[VirtualNodes.GpuResource]);
-            var used = pods.Where(p => JsonPaths.GetString(p, ".spec.nodeName") == name && !IsTerminal(p)).Sum(GpuRequest);
+            var used = usedByNode.GetValueOrDefault(name);
             if (capacity - used < want) { insufficient++; continue; }
             return new ScheduleDecision(name, $"Successfully assigned to {name}");
         }

@@ -11,7 +11,7 @@ namespace Tandem.Emulator.Watch;
 /// Streams a watch as newline-delimited `{"type","object"}` events: replay from resourceVersion (or the current state),
 /// then live changes, BOOKMARKs when asked for, and an in-stream 410 Expired when the history is compacted.
 /// </summary>
-public sealed class WatchEndpoint(ObjectStore store, TableConverter tables, TimeSpan bookmarkInterval)
+public sealed class WatchEndpoint(ObjectStore store, TableConverter tables, TimeSpan bookmarkInterval, RequestStats? stats = null)
 {
     public async Task Serve(HttpContext ctx, ResourceType t, string? ns, string? name)
     {
@@ -58,6 +58,7 @@ public sealed class WatchEndpoint(ObjectStore store, TableConverter tables, Time
                 JsonNode obj = asTable ? tables.ToTable(t, [e.Object], e.Revision, null, ctx)
                     : Responses.Present(t, e.Object);
                 await WriteEvent(ctx, e.Type, obj);
+                stats?.WatchEventSent();
             }
         }
         catch (OperationCanceledException) { }

@@ -50,7 +50,7 @@ public sealed class AutoscalerReconciler(
         if (deployment is null || deployment.Metadata.DeletionTimestamp is not null)
         {
             store.Remove(request.Namespace, request.Name);
-            ReleaseConnections();
+            ReleaseConnections(now: null);
             return ReconcileResult.Done;
         }
 
@@ -115,7 +115,7 @@ public sealed class AutoscalerReconciler(
         state.UnresponsiveEngines = outcome.Actions.Unresponsive;
         store.Publish(request.Namespace, request.Name, ScalingReport.Of(state));
         await NewlyUnknownAsync(deployment, previous, outcome.UnknownEngines, cancel).ConfigureAwait(false);
-        ReleaseConnections();
+        ReleaseConnections(now);
 
         // A failed action (or a router that missed the membership) is retried with this key's backoff, which a tick
         // that fully succeeds resets; the interval still bounds the wait when it is shorter.
@@ -168,9 +168,18 @@ public sealed class AutoscalerReconciler(
         return $"{deployment.Metadata.Generation}|{replicas}|{string.Join(';', engines)}";
     }
 
-    /// <summary>Closes streams and channels of pods that went away.</summary>
-    private void ReleaseConnections()
+    /// <summary>
+    /// Closes streams and channels of pods that went away: at once when a deployment went, else at most once per
+    /// <see cref="EngineFleet.SweepPeriod"/> across all deployments (the sweep reads every pod, so once per tick of each
+    /// deployment would cost the square of the fleet).
+    /// </summary>
+    private void ReleaseConnections(DateTimeOffset? now)
     {
+        if (now is { } at && !fleet.SweepDue(at))
+        {
+            return;
+        }
+
         var addresses = pods.List()
             .Where(p => p.Status?.PodIP is not null && p.Metadata.Labels?.ContainsKey(WellKnownLabels.Deployment) == true)
             .SelectMany(p => p.Spec.Containers.SelectMany(c => c.Ports ?? []).Select(port => FleetObserver.Address(p.Status.PodIP, port.ContainerPort)))

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Tandem.Runtime;
+using Tandem.Runtime.Controllers;
 using Tandem.Scaling.Lifecycle;
 using Tandem.Scaling.Policies;
 
@@ -67,14 +69,41 @@ public sealed class DeploymentScalingState(string policyName)
 /// <summary>
 /// The autoscaler's memory of every deployment (its own, used by one tick at a time per deployment), and the immutable
 /// <see cref="ScalingReport"/> it publishes after each tick for the InferenceDeployment reconciler to put in status.
+/// A publish that changes what status shows enqueues that reconciler (it is a trigger of it), so status follows the
+/// autoscaler without polling: at once for a decision, a scale, membership or an engine that stopped answering;
+/// utilization alone at most once per <see cref="UtilizationPace"/> (it moves on every tick under load).
 /// </summary>
-public sealed class ScalingStateStore
+public sealed class ScalingStateStore(TimeProvider? time = null) : IReconcileTrigger
 {
+    /// <summary>The least time between two status refreshes a change of utilization alone brings.</summary>
+    public static readonly TimeSpan UtilizationPace = TimeSpan.FromSeconds(5);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<(string Namespace, string Name), DeploymentScalingState> _states = new();
     private readonly ConcurrentDictionary<(string Namespace, string Name), ScalingReport> _reports = new();
 
-    /// <summary>Replaces the deployment's report.</summary>
-    public void Publish(string ns, string name, ScalingReport report) => _reports[(ns, name)] = report;
+    // What status last got told about, per deployment: the report's status fields and when.
+    private readonly ConcurrentDictionary<(string Namespace, string Name), (string Major, string Minor, DateTimeOffset At)> _told = new();
+    private Action<ReconcileRequest>? _subscribers;
+
+    /// <summary>Replaces the deployment's report, and triggers a status refresh when it changed what status shows.</summary>
+    public void Publish(string ns, string name, ScalingReport report)
+    {
+        _reports[(ns, name)] = report;
+        var (major, minor) = report.StatusFingerprint();
+        var now = _time.GetUtcNow();
+        var told = _told.GetValueOrDefault((ns, name));
+        if (major == told.Major && (minor == told.Minor || now - told.At < UtilizationPace))
+        {
+            return;
+        }
+
+        _told[(ns, name)] = (major, minor, now);
+        _subscribers?.Invoke(new ReconcileRequest(ns, name));
+    }
+
+    /// <summary>Enqueues the InferenceDeployment reconciler on changes (see the type's summary).</summary>
+    public void Subscribe(Action<ReconcileRequest> enqueue) => _subscribers += enqueue;
 
     /// <summary>The deployment's last report, if the autoscaler has ticked it.</summary>
     public ScalingReport? Report(string ns, string name) => _reports.GetValueOrDefault((ns, name));
@@ -91,6 +120,7 @@ public sealed class ScalingStateStore
     {
         _states.TryRemove((ns, name), out _);
         _reports.TryRemove((ns, name), out _);
+        _told.TryRemove((ns, name), out _);
     }
 
     /// <summary>Keys of every deployment with state.</summary>

@@ -49,6 +49,18 @@ public sealed class EngineFleet : IAsyncDisposable
     public RouterControlClient RouterClient(string address) => _pool.Router(address);
 
     /// <summary>Closes streams and channels of every address not in <paramref name="live"/>.</summary>
+    /// <summary>The least time between two sweeps of connections to pods that went away (a deployment's removal sweeps at once).</summary>
+    public static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(5);
+
+    private long _nextSweepTicks;
+
+    /// <summary>True for one caller once <see cref="SweepPeriod"/> has passed since the last sweep that this returned true for.</summary>
+    public bool SweepDue(DateTimeOffset now)
+    {
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        return now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextSweepTicks, now.UtcTicks + SweepPeriod.Ticks, next) == next;
+    }
+
     public void Retain(IReadOnlySet<string> live)
     {
         foreach (var gone in _engines.Retain(live).Concat(_routers.Retain(live)).Distinct())

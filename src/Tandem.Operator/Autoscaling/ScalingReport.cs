@@ -39,6 +39,22 @@ public sealed record ScalingReport
     /// <summary>Every instance that did not answer at the last tick (Unknown or unresponsive), once each, by name.</summary>
     public IReadOnlyList<string> NotResponding => UnknownEngines.Union(UnresponsiveEngines, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>
+    /// The fields status shows, as two strings: <c>Major</c> (decision targets and limits, last change, membership,
+    /// capacity, engines not answering) and <c>Minor</c> (utilizations, which move on every tick under load).
+    /// </summary>
+    public (string Major, string Minor) StatusFingerprint()
+    {
+        var d = LastDecision;
+        var major = string.Join('|',
+            d is null ? "-" : $"{d.Prefill.Desired},{d.Prefill.LimitedByMax},{d.Prefill.LimitedByMin},{d.Prefill.LimitedByRatio};{d.Decode.Desired},{d.Decode.LimitedByMax},{d.Decode.LimitedByMin},{d.Decode.LimitedByRatio}",
+            LastChange?.ToString() ?? "-", LastScaleTime?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+            MembershipVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), UnschedulablePods.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            string.Join(',', NotResponding));
+        var minor = d is null ? "-" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Prefill.Utilization:R},{d.Decode.Utilization:R},{d.MigrationUtilization:R}");
+        return (major, minor);
+    }
+
     /// <summary>A snapshot of <paramref name="state"/>'s reportable part.</summary>
     public static ScalingReport Of(DeploymentScalingState state) => new()
     {

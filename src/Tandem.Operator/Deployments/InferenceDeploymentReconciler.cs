@@ -1,8 +1,10 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tandem.Api.V1Alpha1;
 using Tandem.Operator.Autoscaling;
 using Tandem.Operator.Conditions;
+using Tandem.Operator.Hosting;
 using Tandem.Operator.Instances;
 using Tandem.Operator.Specs;
 using Tandem.Runtime;
@@ -34,10 +36,14 @@ public sealed class InferenceDeploymentReconciler(
     ScalingStateStore store,
     ControlTls.ControlTlsSecrets controlTls,
     IEventRecorder events,
+    IOptions<OperatorOptions> options,
     TimeProvider time,
     ILogger<InferenceDeploymentReconciler> logger) : IReconciler<InferenceDeployment>
 {
-    /// <summary>Status refresh period while nothing else triggers a reconcile.</summary>
+    /// <summary>
+    /// How soon a deployment that is not Ready yet is looked at again without an event: its conditions also move with
+    /// time (a missing ModelProfile stalls after <see cref="ProfileGrace"/>, unschedulable pods after minutes).
+    /// </summary>
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a missing ModelProfile is waited for before the deployment reports Stalled.</summary>
@@ -107,9 +113,16 @@ public sealed class InferenceDeploymentReconciler(
         }
 
         var state = store.Report(request.Namespace, request.Name);
-        await deploymentClient.UpdateStatusAsync(deployment, d => d.Status = DeploymentStatusBuilder.Build(d, pods, pools, state, now), cancel).ConfigureAwait(false);
-        return ReconcileResult.After(Refresh);
+        var written = await deploymentClient.UpdateStatusAsync(deployment, d => d.Status = DeploymentStatusBuilder.Build(d, pods, pools, state, now), cancel).ConfigureAwait(false);
+
+        // Event-driven once Ready: its children, its pods and the autoscaler's report (a trigger) enqueue it when they
+        // change, so a steady deployment costs nothing between events; the long resync only repairs what was missed.
+        return ReconcileResult.After(Converged(written) ? options.Value.StatusResync : Refresh);
     }
+
+    private static bool Converged(InferenceDeployment deployment) =>
+        ConditionSet.Get(deployment.Status?.Conditions, ConditionTypes.Ready) == true
+        && ConditionSet.Get(deployment.Status?.Conditions, ConditionTypes.Reconciling) != true;
 
     private static void Invalid(InferenceDeployment deployment, string reason, string message, DateTimeOffset now)
     {

@@ -29,7 +29,9 @@ public static class OperatorServiceCollectionExtensions
             .Owns<V1Service>()
             .Owns<V1Deployment>()
             .Owns<V1NetworkPolicy>()
-            .Owns<V1Pod>();
+            .Owns<V1Pod>()
+            .Watches<V1Pod>(AnyPodOf)
+            .Triggers<ScalingStateStore>();
         services.AddInformer<ModelProfile>();
         services.AddController<EnginePool, EnginePoolReconciler>()
             .Watches<V1Pod>(PoolsOf);
@@ -61,7 +63,11 @@ public static class OperatorServiceCollectionExtensions
             .Owns<EnginePool>()
             .Watches<V1Pod>(DeploymentOf)
             .WithBackoff(new Tandem.Runtime.Queue.ExponentialBackoff(autoscaling.AutoscalerBaseBackoff, autoscaling.AutoscalerMaxBackoff));
-        services.PostConfigure<RuntimeOptions>(o => o.ControllerWorkers.TryAdd(AutoscalerReconciler.ControllerName, autoscaling.AutoscalerWorkers));
+        services.PostConfigure<RuntimeOptions>(o =>
+        {
+            o.ControllerWorkers.TryAdd(AutoscalerReconciler.ControllerName, autoscaling.AutoscalerWorkers);
+            o.ControllerWorkers.TryAdd("inferencedeployment", autoscaling.DeploymentWorkers);
+        });
         return services;
     }
 
@@ -70,6 +76,10 @@ public static class OperatorServiceCollectionExtensions
         InstanceLabels.Label(pod, WellKnownLabels.Component) == InstanceLabels.Components.Engine && InstanceLabels.Label(pod, WellKnownLabels.Deployment) is { } deployment
             ? [new ReconcileRequest(pod.Metadata.NamespaceProperty, deployment)]
             : [];
+
+    // Any pod of a deployment (engine or router) feeds its status: readiness, role and state labels.
+    private static IEnumerable<ReconcileRequest> AnyPodOf(V1Pod pod) =>
+        InstanceLabels.Label(pod, WellKnownLabels.Deployment) is { } deployment ? [new ReconcileRequest(pod.Metadata.NamespaceProperty, deployment)] : [];
 
     // An engine pod's change re-reconciles its role's pool (labels name the deployment and the role).
     private static IEnumerable<ReconcileRequest> PoolsOf(V1Pod pod)

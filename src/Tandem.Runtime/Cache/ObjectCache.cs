@@ -33,12 +33,12 @@ public sealed class ObjectCache<T> : ICache<T> where T : class, IKubernetesObjec
     public IReadOnlyList<T> List(string? ns = null, string? labelSelector = null)
     {
         var selector = LabelSelector.Parse(labelSelector);
-        // Narrow by the smallest exact index at hand (one label=value, else the namespace), then filter.
-        var exact = selector.Requirements.FirstOrDefault(r => r.Op == LabelSelector.Operator.In && r.Values.Count == 1);
+        // Narrow by the smallest exact index at hand (the rarest label=value, else the namespace), then filter.
+        var exact = selector.Requirements.Where(r => r.Op == LabelSelector.Operator.In && r.Values.Count == 1).Select(r => r.Key + "=" + r.Values.First()).ToArray();
         lock (_gate)
         {
-            IEnumerable<string> keys = exact is not null
-                ? _byLabel.Get(exact.Key + "=" + exact.Values.First())
+            IEnumerable<string> keys = exact.Length > 0
+                ? exact.Select(_byLabel.Get).MinBy(set => set.Count)!
                 : ns is not null ? _byNamespace.Get(ns) : _items.Keys;
             var result = new List<T>();
             foreach (var key in keys)
@@ -132,6 +132,6 @@ public sealed class ObjectCache<T> : ICache<T> where T : class, IKubernetesObjec
             if (_sets.TryGetValue(value, out var set) && set.Remove(key) && set.Count == 0) _sets.Remove(value);
         }
 
-        public IEnumerable<string> Get(string value) => _sets.TryGetValue(value, out var set) ? set : [];
+        public IReadOnlyCollection<string> Get(string value) => _sets.TryGetValue(value, out var set) ? set : [];
     }
 }

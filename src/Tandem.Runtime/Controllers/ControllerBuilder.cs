@@ -36,6 +36,13 @@ public sealed class ControllerBuilder<TEntity> where TEntity : class, IKubernete
         return this;
     }
 
+    /// <summary>Reconciles the keys the in-process <typeparamref name="TTrigger"/> (a registered singleton) raises.</summary>
+    public ControllerBuilder<TEntity> Triggers<TTrigger>() where TTrigger : class, IReconcileTrigger
+    {
+        _registration.AddTrigger(typeof(TTrigger));
+        return this;
+    }
+
     /// <summary>Runs this controller with <paramref name="workers"/> concurrent reconciles (overrides the options).</summary>
     public ControllerBuilder<TEntity> WithWorkers(int workers)
     {

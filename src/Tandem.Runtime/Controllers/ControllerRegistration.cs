@@ -13,6 +13,7 @@ public sealed class ControllerRegistration
 {
     private readonly List<Action<SharedInformerFactory>> _informers = [];
     private readonly List<Action<SharedInformerFactory, Action<ReconcileRequest>>> _sources = [];
+    private readonly List<Type> _triggers = [];
 
     internal ControllerRegistration(string name, ResourceType forType, Func<IServiceProvider, ReconcileRequest, CancellationToken, Task<ReconcileResult>> reconcile)
     {
@@ -39,6 +40,18 @@ public sealed class ControllerRegistration
     {
         _informers.Add(f => f.GetInformer<T>());
         _sources.Add((f, enqueue) => f.GetInformer<T>().AddHandler(new MappingEventHandler<T>(map, enqueue, updateFilter)));
+    }
+
+    internal void AddTrigger(Type trigger) => _triggers.Add(trigger);
+
+    /// <summary>Connects every in-process trigger (resolved from <paramref name="services"/>) to <paramref name="enqueue"/>.</summary>
+    public void ConnectTriggers(IServiceProvider services, Action<ReconcileRequest> enqueue)
+    {
+        foreach (var type in _triggers)
+        {
+            var trigger = (IReconcileTrigger)(services.GetService(type) ?? throw new InvalidOperationException($"controller {Name}: trigger {type.Name} is not registered"));
+            trigger.Subscribe(enqueue);
+        }
     }
 
     /// <summary>Creates (without handlers) every informer this controller reads, so caches warm before it leads.</summary>

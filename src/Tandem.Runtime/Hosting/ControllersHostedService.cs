@@ -56,6 +56,7 @@ internal sealed class ControllersHostedService(
                 loggers.CreateLogger("Tandem.Runtime.Controller." + r.Name),
                 metrics);
             r.Connect(factory, controller.Enqueue);
+            r.ConnectTriggers(services, controller.Enqueue);
             return controller;
         }).ToList();
 

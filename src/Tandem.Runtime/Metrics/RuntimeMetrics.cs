@@ -21,7 +21,7 @@ public sealed class RuntimeMetrics
             "Total number of terminal reconciliation errors per controller.", "controller");
         ReconcileTime = f.CreateHistogram("controller_runtime_reconcile_time_seconds",
             "Length of time per reconciliation per controller.",
-            new HistogramConfiguration { LabelNames = ["controller"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 15) });
+            new HistogramConfiguration { LabelNames = ["controller"], Buckets = ReconcileBuckets });
         ActiveWorkers = f.CreateGauge("controller_runtime_active_workers",
             "Number of currently used workers per controller.", "controller");
         QueueDepth = f.CreateGauge("workqueue_depth", "Current depth of workqueue.", "name");
@@ -45,6 +45,16 @@ public sealed class RuntimeMetrics
         LeaderStatus = f.CreateGauge("leader_election_master_status",
             "1 while this replica holds the leader lease, else 0.", "name");
     }
+
+    /// <summary>
+    /// controller-runtime's reconcile-time buckets (fine below a second, with 50 ms exact, so a p99 target can be read
+    /// off the histogram), up to a minute.
+    /// </summary>
+    public static readonly double[] ReconcileBuckets =
+    [
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
+        1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
+    ];
 
     public CollectorRegistry Registry { get; }
 

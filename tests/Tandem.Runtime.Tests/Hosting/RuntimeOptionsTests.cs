@@ -31,7 +31,7 @@ public sealed class RuntimeOptionsTests
     {
         var o = Bind();
         Assert.Empty(o.Namespaces);
-        Assert.Equal((20d, 30, 2, false), (o.Qps, o.Burst, o.Workers, o.LeaderElection.Enabled));
+        Assert.Equal((50d, 100, 2, false), (o.Qps, o.Burst, o.Workers, o.LeaderElection.Enabled));
     }
 
     [Fact]
