@@ -32,7 +32,6 @@ public sealed class InferenceDeploymentReconciler(
     IResourceClient<V1Deployment> appsClient,
     IResourceClient<V1Service> serviceClient,
     IResourceClient<V1NetworkPolicy> networkPolicyClient,
-    Microsoft.Extensions.Options.IOptions<Hosting.OperatorOptions> options,
     ScalingStateStore store,
     ControlTls.ControlTlsSecrets controlTls,
     IEventRecorder events,

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tandem.Api.V1Alpha1;
 using Tandem.Emulator;
 using Tandem.Engines.Security;
+using Tandem.Operator;
 using Tandem.Operator.ControlTls;
 using Tandem.Operator.Hosting;
 
