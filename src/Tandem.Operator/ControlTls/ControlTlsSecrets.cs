@@ -29,13 +29,7 @@ public sealed class ControlTlsSecrets(IKubernetes kubernetes, ControlAuthority a
     private readonly ConcurrentDictionary<string, (string Bundle, DateTime NotAfter, DateTime NotBefore)> _known = new(StringComparer.Ordinal);
 
     /// <summary>Name of the deployment's control TLS Secret.</summary>
-    public static string Name(string deployment) => deployment + "-control-tls";
-
-    /// <summary>Where router and engine containers mount the Secret.</summary>
-    public const string MountPath = "/etc/tandem/control-tls";
-
-    /// <summary>Name of the pod volume holding the Secret.</summary>
-    public const string VolumeName = "control-tls";
+    public static string Name(string deployment) => ControlTlsMount.SecretName(deployment);
 
     /// <summary>Makes sure the deployment's Secret exists and is current.</summary>
     public async Task EnsureAsync(InferenceDeployment deployment, CancellationToken cancel)

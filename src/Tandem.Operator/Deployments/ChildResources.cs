@@ -53,7 +53,7 @@ public static class ChildResources
                                 Name = "router",
                                 Image = router.Image,
                                 // The router takes one instance-choice policy today; it applies the prefill choice to both roles.
-                                Args = ["router", "--listen", $"$({PodEnvironment.PodIp}):" + port, "--control-port", controlPort, "--policy", Choice(router.InstanceChoice.Prefill), .. ControlTls.ControlTlsMount.Arguments()],
+                                Args = ["router", "--listen", $"$({PodEnvironment.PodIp}):" + port, "--control-port", controlPort, "--policy", Choice(router.InstanceChoice.Prefill), .. ControlTlsMount.Arguments()],
                                 Env = [new V1EnvVar { Name = PodEnvironment.PodIp, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } }],
                                 Ports =
                                 [
@@ -70,13 +70,13 @@ public static class ChildResources
                                 },
                                 // Tandem's image runs as a non-root user: the restricted Pod Security Standard.
                                 SecurityContext = EngineSecurityDefaults.Container(nonRoot: true),
-                                VolumeMounts = [ControlTls.ControlTlsMount.Mount(), WritableTmp.Mount()],
+                                VolumeMounts = [ControlTlsMount.Mount(), WritableTmp.Mount()],
                             },
                         ],
                         SecurityContext = EngineSecurityDefaults.Pod(nonRoot: true),
                         // The router never calls the Kubernetes API; its control port takes only the operator (mutual TLS).
                         AutomountServiceAccountToken = false,
-                        Volumes = [ControlTls.ControlTlsMount.Volume(deployment), WritableTmp.Volume()],
+                        Volumes = [ControlTlsMount.Volume(deployment), WritableTmp.Volume()],
                     },
                 },
             },

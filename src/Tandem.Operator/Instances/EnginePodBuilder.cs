@@ -104,8 +104,8 @@ public static class EnginePodBuilder
         if (EngineSecurityDefaults.ServesEngineControl(engine.Adapter))
         {
             // The control port takes only the operator's client certificate (mutual TLS with the deployment's Secret).
-            spec.Volumes.Add(ControlTls.ControlTlsMount.Volume(deployment));
-            container.VolumeMounts.Add(ControlTls.ControlTlsMount.Mount());
+            spec.Volumes.Add(ControlTlsMount.Volume(deployment));
+            container.VolumeMounts.Add(ControlTlsMount.Mount());
         }
 
         if (EngineSecurityDefaults.RunsAsNonRoot(engine.Adapter))
@@ -160,7 +160,7 @@ public static class EnginePodBuilder
         var args = new List<string>();
         if (engine.Command is null && engine.Adapter == EngineAdapter.Mock)
         {
-            args.AddRange(["engine", "--listen", $"$({PodEnvironment.PodIp})", "--port", Text(engine.Ports.Serving), "--control-port", Text(engine.Ports.Control), "--standby", .. ControlTls.ControlTlsMount.Arguments()]);
+            args.AddRange(["engine", "--listen", $"$({PodEnvironment.PodIp})", "--port", Text(engine.Ports.Serving), "--control-port", Text(engine.Ports.Control), "--standby", .. ControlTlsMount.Arguments()]);
         }
 
         args.AddRange(engine.Args ?? []);
@@ -187,7 +187,7 @@ public static class EnginePodBuilder
         }
         else
         {
-            env.Add(new V1EnvVar { Name = ControlTls.ControlTlsMount.Variable, Value = ControlTls.ControlTlsSecrets.MountPath });
+            env.Add(new V1EnvVar { Name = ControlTlsMount.Variable, Value = ControlTlsMount.MountPath });
         }
 
         env.AddRange((deployment.Spec.Engine.Env ?? []).Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }));
